@@ -1,0 +1,1 @@
+#include "mw_shim.h"

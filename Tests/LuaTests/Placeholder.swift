@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderLuaTests: XCTestCase { func testNothing() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderServicesTests: XCTestCase { func testNothing() {} }
