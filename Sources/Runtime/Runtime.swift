@@ -1,1 +1,186 @@
-// Placeholder until the layer lands.
+import CLua
+import CLuaShim
+import Logging
+import Lua
+
+/// Limits and logging for one VM.
+public struct RuntimeOptions: Sendable {
+    /// Default memory cap for scripts: 512 MiB (SPEC §2.6).
+    public static let defaultMemoryLimit = 512 << 20
+    /// Default instruction budget between yields: generous for real work, yet a
+    /// runaway loop stops within seconds.
+    public static let defaultInstructionBudget = 2_000_000_000
+
+    public var limits = LuaLimits(memory: defaultMemoryLimit, instructions: defaultInstructionBudget)
+    public var logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+}
+
+/// How a run ended.
+public struct RunReport: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case succeeded
+        /// The main chunk raised: the error as one line, and its traceback.
+        case failed(message: String, traceback: String)
+        case interrupted
+    }
+
+    public var outcome: Outcome
+    /// Spawned tasks that failed while nobody waited for them.
+    public var unobservedFailures: Int
+
+    /// The process exit code of SPEC §1.
+    public var exitCode: Int32 {
+        switch outcome {
+        case .interrupted: return 130
+        case .failed: return 1
+        case .succeeded: return unobservedFailures > 0 ? 1 : 0
+        }
+    }
+}
+
+/// One Lua VM running one workflow script: the sandbox, the scheduler, the
+/// `task` module and confined `require`.
+///
+/// Create it, install modules, then ``run(arguments:)`` on the thread that
+/// created it; that thread owns the VM for the whole run.
+public final class Runtime {
+    public let state: LuaState
+    let scheduler: Scheduler
+    /// The script as the user named it.
+    public let scriptPath: String
+    let files: ScriptFiles
+    public let logger: Logger
+
+    /// - Throws: `invalid_argument` when the script cannot be found or read.
+    public init(scriptPath: String, options: RuntimeOptions) throws(ScriptError) {
+        self.scriptPath = scriptPath
+        self.logger = options.logger
+        do {
+            files = try ScriptFiles(scriptPath: scriptPath)
+        } catch {
+            throw ScriptError(.invalidArgument, error.description)
+        }
+        state = LuaState(limits: options.limits)
+        scheduler = Scheduler(state: state, logger: options.logger)
+        let logger = options.logger
+        state.onWarning = { logger.warning("Lua warning: \($0)") }
+        try state.openSandbox()
+        TaskModule.install(scheduler)
+        try evaluate(Prelude.source, name: "prelude", host: preludeFunctions())
+    }
+
+    /// Compiles the script without running it; the error names `file:line`.
+    public func compile() throws(ScriptError) {
+        try loadScript()
+        state.stack.pop()
+    }
+
+    /// Runs the script's main chunk with `arguments` as `...`, then every task
+    /// it spawned, until all have finished, the main chunk fails, or ``interrupt()``.
+    /// - Throws: the compile error, before anything runs.
+    public func run(arguments: [String]) throws(ScriptError) -> RunReport {
+        try loadScript()
+        let stack = state.stack
+        for argument in arguments { stack.push(.string(argument)) }
+        scheduler.spawn(from: stack, functionIndex: -Int32(arguments.count) - 1, argumentCount: Int32(arguments.count), isMain: true)
+        stack.top = 0
+        scheduler.run()
+        let unobserved = scheduler.unobservedFailures.count
+        if scheduler.interrupted { return RunReport(outcome: .interrupted, unobservedFailures: unobserved) }
+        guard let main = scheduler.main, main.outcome != .succeeded else {
+            return RunReport(outcome: .succeeded, unobservedFailures: unobserved)
+        }
+        let failure = main.failure ?? ("the main chunk failed", "")
+        return RunReport(outcome: .failed(message: failure.message, traceback: failure.traceback), unobservedFailures: unobserved)
+    }
+
+    /// Asks the run to stop: tasks are canceled, their `<close>` variables run,
+    /// and ``run(arguments:)`` returns an interrupted report. Any thread.
+    public func interrupt() {
+        scheduler.inbox.post(.interrupt)
+    }
+
+    /// A thread-safe way to interrupt this run from a signal handler or another thread.
+    public var interrupter: @Sendable () -> Void {
+        let inbox = scheduler.inbox
+        return { inbox.post(.interrupt) }
+    }
+
+    /// Runs `operation` off the VM's thread while the calling task waits; for
+    /// bindings of asynchronous host functions. Return its result from the binding.
+    public func perform(
+        _ call: LuaCall,
+        _ operation: @escaping @Sendable () async throws(ScriptError) -> [LuaValue]
+    ) throws(ScriptError) -> HostResult {
+        try scheduler.perform(call, operation)
+    }
+
+    /// Runs host-provided Lua code (named `[moonwatch NAME]` in tracebacks, and
+    /// skipped when errors look for the script's line) with a table of private
+    /// host functions as its argument.
+    public func evaluate(_ code: String, name: String, host functions: [(String, HostFunction.Body)]) throws(ScriptError) {
+        try state.load(Array(code.utf8), chunkName: "=[moonwatch \(name)]")
+        lua_createtable(state.L, 0, Int32(functions.count))
+        for (functionName, body) in functions {
+            state.setField(functionName) { state.pushFunction(functionName, body) }
+        }
+        do {
+            _ = try state.call(argumentsOnStack: 1, results: 0)
+        } catch {
+            throw ScriptError(.sandbox, "moonwatch \(name) failed: \(error.message)")
+        }
+    }
+
+    /// `raise(kind, message)`: raises an error table at the calling script line;
+    /// for host Lua code that checks arguments (see ``evaluate(_:name:host:)``).
+    public static var raiseFunction: (String, HostFunction.Body) {
+        ("raise", { call throws(ScriptError) in
+            throw ScriptError(ScriptError.Kind(rawValue: try call.string(1)), try call.string(2))
+        })
+    }
+
+    private func loadScript() throws(ScriptError) {
+        let code: [UInt8]
+        do {
+            code = try ScriptFiles.read(scriptPath)
+        } catch {
+            throw ScriptError(.invalidArgument, error.description)
+        }
+        try state.load(code, chunkName: "@\(scriptPath)")
+    }
+
+    private func preludeFunctions() -> [(String, HostFunction.Body)] {
+        let files = self.files
+        return [
+            Runtime.raiseFunction,
+            ("find_module", { call throws(ScriptError) in
+                let name = try call.string(1)
+                do throws(ScriptFileError) {
+                    let path = try files.modulePath(name)
+                    call.push(.string(try ScriptFiles.read(path)))
+                    call.push(.string("@\(path)"))
+                    call.push(.string(path))
+                    return .results(3)
+                } catch {
+                    throw ScriptError(.invalidArgument, error.description)
+                }
+            }),
+            ("read_script", { call throws(ScriptError) in
+                let relative = try call.string(1)
+                do throws(ScriptFileError) {
+                    let path = try files.confined(relative)
+                    call.push(.string(try ScriptFiles.read(path)))
+                    call.push(.string("@\(relative)"))
+                } catch {
+                    call.push(.nil)
+                    call.push(.string(error.description))
+                }
+                return .results(2)
+            }),
+        ]
+    }
+}

@@ -1,1 +1,93 @@
+/*
+ * The C side of moonwatch's Lua boundary.
+ *
+ * Everything that can raise a Lua error (longjmp) or yield lives here, so that
+ * no longjmp ever crosses a Swift frame: Swift host functions return a code to
+ * `mw_trampoline`, which raises or yields only after the Swift frame is gone.
+ * Operations Swift needs that may raise (tracebacks, tostring with metamethods,
+ * opening libraries) are wrapped in protected calls here.
+ */
+#ifndef MOONWATCH_SHIM_H
+#define MOONWATCH_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
 #include <lua.h>
+
+/* What a Swift host function returns besides a result count (>= 0). */
+#define MW_RAISE (-1) /* the error value is on top of the stack: raise it */
+#define MW_YIELD (-2) /* a host operation is pending: yield to the scheduler */
+
+/* Called by the trampoline with the host function's opaque pointer. */
+typedef int (*mw_dispatch_fn)(lua_State *L, void *function);
+/* Receives each complete Lua warning message. */
+typedef void (*mw_warn_fn)(void *host, const char *message);
+
+/* Per-VM state: the allocator's accounting and limits and the instruction budget. */
+typedef struct mw_vm {
+    size_t used;          /* bytes currently allocated by this VM */
+    size_t peak;          /* the most ever allocated */
+    size_t limit;         /* cap on script allocations, 0 for none */
+    int in_script;        /* 1 while script code runs: the cap applies then only */
+    long long budget;     /* instructions allowed between yields, 0 for none */
+    long long executed;   /* instructions since the scheduler last resumed a task */
+    int aborting;         /* the budget ran out: the task is being stopped */
+    int chain_yieldable;  /* every coroutine between the running one and the task can yield */
+    char abort_where[256];/* "file:line" where the budget ran out */
+    mw_dispatch_fn dispatch;
+    mw_warn_fn warn;
+    void *host;           /* the Swift object that owns this VM */
+    char warn_buffer[1024];
+    size_t warn_length;
+    int warn_on;
+} mw_vm;
+
+/* Creates a state whose allocator, panic handler and warning function use `vm`. */
+lua_State *mw_newstate(mw_vm *vm);
+/* The mw_vm of any thread of a state created by mw_newstate. */
+mw_vm *mw_getvm(lua_State *L);
+
+/* Pushes a closure that calls `function` through the trampoline. */
+void mw_pushhostfunction(lua_State *L, void *function);
+
+/* Installs the sandboxed standard library (SPEC 2.6), `json` (lua-cjson),
+   the error metatable, the host-aware coroutine.resume/wrap and the
+   instruction-count hook. Protected; returns a Lua status, error on top. */
+int mw_opensandbox(lua_State *L);
+
+/* Resumes task coroutine `co` with `narg` values already on its stack, as the
+   scheduler does: resets the instruction count, applies the memory cap while
+   script code runs. Returns the lua_resume status; `*nres` as lua_resume. */
+int mw_resume(lua_State *co, lua_State *from, int narg, int *nres);
+
+/* True when `co` yielded because a host operation is pending: its yielded values
+   are the host marker. False for a plain coroutine.yield. */
+int mw_ishostyield(lua_State *co, int nres);
+
+/* True when a host function running on L may suspend its task: L can yield and
+   so can every script coroutine.resume between L and the task's own coroutine. */
+int mw_canwait(lua_State *L);
+
+/* Pushes onto L `msg` followed by a traceback of `co` (which may be L). Protected. */
+void mw_pushtraceback(lua_State *L, lua_State *co, const char *msg, int level);
+
+/* Pushes the readable string of the value at `idx` (tostring semantics, with
+   __tostring and __name). Protected: on failure pushes a fallback description. */
+void mw_pushtostring(lua_State *L, int idx);
+
+/* Pushes "file:line" of the innermost Lua function on `co`'s stack, or "?" */
+void mw_pushwhere(lua_State *co);
+
+/* Pushes the `sandbox` error of a task stopped by the instruction budget. */
+void mw_pushbudgeterror(lua_State *L);
+
+/* Pushes a new error table {kind=, message=} with the error metatable. */
+void mw_pusherror(lua_State *L, const char *kind, const char *message);
+
+/* LUA_REGISTRYINDEX is a macro expression Swift cannot import. */
+static const int MW_REGISTRYINDEX = LUA_REGISTRYINDEX;
+
+/* The registry key of the error metatable. */
+#define MW_ERROR_METATABLE "moonwatch.error"
+
+#endif

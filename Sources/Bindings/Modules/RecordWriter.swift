@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Lua
+
+/// Appends JSON lines to `OUT/records.jsonl`, creating the folder on first use.
+///
+/// Each record is one `write(2)` on a file opened with `O_APPEND`, so a crash
+/// never leaves half a line behind another process's lines.
+final class RecordWriter {
+    let path: String
+    private let directory: String
+    private var descriptor: Int32 = -1
+
+    init(outDirectory: String) {
+        directory = outDirectory
+        path = outDirectory + "/records.jsonl"
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    func append(_ line: [UInt8]) throws(ScriptError) {
+        if descriptor < 0 {
+            try makeDirectories(directory)
+            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw failure("cannot open \(path)") }
+        }
+        var bytes = line
+        bytes.append(UInt8(ascii: "\n"))
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write to \(path)")
+            }
+            offset += written
+        }
+    }
+
+    private func makeDirectories(_ path: String) throws(ScriptError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw failure("cannot create \(prefix)")
+            }
+        }
+    }
+
+    private func failure(_ what: String) -> ScriptError {
+        ScriptError(ScriptError.Kind(rawValue: "config"), "emit: \(what): \(String(cString: strerror(errno)))")
+    }
+}

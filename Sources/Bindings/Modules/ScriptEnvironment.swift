@@ -1,0 +1,63 @@
+import Logging
+import Lua
+import Runtime
+
+/// The script modules that need no service: `log`, `emit` and `args` (SPEC §2.4).
+/// (`json` is lua-cjson, opened with the sandbox.)
+public enum ScriptEnvironment {
+    /// Installs the modules into `runtime`.
+    /// - Parameters:
+    ///   - outDirectory: where `emit` appends `records.jsonl`.
+    ///   - arguments: the script's arguments, as the global `args`.
+    public static func install(in runtime: Runtime, outDirectory: String, arguments: [String]) throws(ScriptError) {
+        let logger = runtime.logger
+        let records = RecordWriter(outDirectory: outDirectory)
+        runtime.state.setGlobal("args") {
+            runtime.state.stack.push(.table(LuaTable(array: arguments.map { .string($0) })))
+        }
+        try runtime.evaluate(source, name: "environment", host: [
+            Runtime.raiseFunction,
+            ("write_log", { call throws(ScriptError) in
+                let level = Logger.Level(rawValue: try call.string(1)) ?? .info
+                let message = try call.string(2)
+                logger.log(level: level, "\(message)", metadata: ["at": "\(call.scriptLocation)"])
+                return .none
+            }),
+            ("append_record", { call throws(ScriptError) in
+                try call.checkType(1, .string)
+                try records.append(call.stack.bytes(at: 1) ?? [])
+                return .none
+            }),
+        ])
+    }
+
+    static let source = #"""
+local host = ...
+local format, pcall, type, tostring = string.format, pcall, type, tostring
+local encode = json.encode
+
+local function write(level, fmt, ...)
+  local ok, text = pcall(format, fmt, ...)
+  if not ok then host.raise("invalid_argument", "log." .. level .. ": " .. tostring(text)) end
+  host.write_log(level, text)
+end
+
+-- log.debug/info/warn/error(fmt, ...): string.format style, to standard error.
+log = {
+  debug = function(fmt, ...) write("debug", fmt, ...) end,
+  info = function(fmt, ...) write("info", fmt, ...) end,
+  warn = function(fmt, ...) write("warning", fmt, ...) end,
+  error = function(fmt, ...) write("error", fmt, ...) end,
+}
+
+-- emit(record): appends the record as one JSON line to OUT/records.jsonl.
+function emit(record)
+  if type(record) ~= "table" then
+    host.raise("invalid_argument", "bad argument #1 to 'emit' (table expected, got " .. type(record) .. ")")
+  end
+  local ok, line = pcall(encode, record)
+  if not ok then host.raise("invalid_argument", "emit: the record cannot be written as JSON: " .. tostring(line)) end
+  host.append_record(line)
+end
+"""#
+}

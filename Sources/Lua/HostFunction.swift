@@ -1,0 +1,45 @@
+import CLua
+import CLuaShim
+
+/// A Swift function bound into Lua.
+///
+/// It runs inside the C trampoline `mw_trampoline` and tells it what to do next
+/// through its ``HostResult``; a thrown ``ScriptError`` is pushed as an error
+/// table and raised by the trampoline, after this function's frame is gone.
+public final class HostFunction {
+    public typealias Body = (LuaCall) throws(ScriptError) -> HostResult
+
+    let name: String
+    let body: Body
+
+    init(name: String, body: @escaping Body) {
+        self.name = name
+        self.body = body
+    }
+}
+
+/// What a host function asks its trampoline to do.
+public struct HostResult: Sendable {
+    let code: Int32
+
+    /// Return the top `count` values of the stack.
+    public static func results(_ count: Int32) -> HostResult { HostResult(code: count) }
+    /// Return nothing.
+    public static let none = HostResult(code: 0)
+    /// Raise the value on top of the stack as the error, unchanged.
+    public static let raise = HostResult(code: MW_RAISE)
+    /// Suspend the calling coroutine: an operation is pending and the scheduler
+    /// will resume the coroutine with `(true, results...)` or `(false, error)`.
+    public static let suspend = HostResult(code: MW_YIELD)
+}
+
+/// Called by `mw_trampoline` for every host function call.
+let dispatchHostFunction: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { L, pointer in
+    let function = Unmanaged<HostFunction>.fromOpaque(pointer!).takeUnretainedValue()
+    do throws(ScriptError) {
+        return try function.body(LuaCall(L: L!, function: function)).code
+    } catch {
+        LuaStack(L: L!, state: LuaState.owning(L!)).push(error)
+        return MW_RAISE
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// Writes log lines to standard error, as text for people or JSON for machines.
+public struct ConsoleLogHandler: LogHandler {
+    public enum Format: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    let format: Format
+
+    public init(level: Logger.Level, format: Format) {
+        self.logLevel = level
+        self.format = format
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        let line: String
+        switch format {
+        case .text:
+            let fields = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+            line = "\(Self.timestamp(iso: false)) \(event.level.label) \(event.message)\(fields)\n"
+        case .json:
+            var object = "{\"time\":\(Self.quoted(Self.timestamp(iso: true))),\"level\":\(Self.quoted(event.level.rawValue)),\"message\":\(Self.quoted(event.message.description))"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                object += ",\(Self.quoted(key)):\(Self.quoted(value.description))"
+            }
+            line = object + "}\n"
+        }
+        var bytes = Array(line.utf8)
+        bytes.withUnsafeMutableBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    static func timestamp(iso: Bool) -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var parts = tm()
+        var seconds = now.tv_sec
+        gmtime_r(&seconds, &parts)
+        let millis = now.tv_nsec / 1_000_000
+        func pad(_ value: Int32, _ width: Int = 2) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let time = "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(millis), 3))"
+        guard iso else { return time }
+        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(time)Z"
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+extension Logger.Level {
+    /// Fixed-width label for text logs.
+    var label: String {
+        switch self {
+        case .trace: return "TRACE"
+        case .debug: return "DEBUG"
+        case .info: return "INFO "
+        case .notice: return "NOTE "
+        case .warning: return "WARN "
+        case .error: return "ERROR"
+        case .critical: return "CRIT "
+        }
+    }
+}

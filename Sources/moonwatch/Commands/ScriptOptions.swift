@@ -1,0 +1,50 @@
+import ArgumentParser
+import Logging
+import Runtime
+
+/// Options every command that runs a script shares.
+struct ScriptOptions: ParsableArguments {
+    @Option(name: .long, help: "Where downloads and records go.")
+    var out: String = "out"
+
+    @Option(name: .long, help: "debug, info, warning or error.")
+    var logLevel: LogLevel = .info
+
+    @Option(name: .long, help: "text or json.")
+    var logFormat: ConsoleLogHandler.Format = .text
+
+    @Option(name: .long, help: "Memory scripts may use, in MiB.")
+    var memoryLimit: Int = RuntimeOptions.defaultMemoryLimit >> 20
+
+    @Option(name: .long, help: "Instructions a task may run without yielding (0: no limit).")
+    var instructionBudget: Int = RuntimeOptions.defaultInstructionBudget
+
+    func validate() throws {
+        guard memoryLimit > 0 else { throw ValidationError("--memory-limit must be a positive number of MiB") }
+        guard instructionBudget >= 0 else { throw ValidationError("--instruction-budget must be 0 or more") }
+    }
+
+    var runtimeOptions: RuntimeOptions {
+        let level = logLevel.level
+        let format = logFormat
+        var options = RuntimeOptions(logger: Logger(label: "moonwatch") { _ in ConsoleLogHandler(level: level, format: format) })
+        options.limits.memory = memoryLimit << 20
+        options.limits.instructions = instructionBudget == 0 ? nil : instructionBudget
+        return options
+    }
+}
+
+enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+    case debug, info, warning, error
+
+    var level: Logger.Level {
+        switch self {
+        case .debug: return .debug
+        case .info: return .info
+        case .warning: return .warning
+        case .error: return .error
+        }
+    }
+}
+
+extension ConsoleLogHandler.Format: ExpressibleByArgument {}
