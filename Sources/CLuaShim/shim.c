@@ -404,6 +404,15 @@ int mw_resume(lua_State *co, lua_State *from, int narg, int *nres) {
     return status;
 }
 
+int mw_pcall(lua_State *L, int nargs, int nresults) {
+    mw_vm *vm = mw_getvm(L);
+    int in_script = vm->in_script;
+    vm->in_script = 1;
+    int status = lua_pcall(L, nargs, nresults, 0);
+    vm->in_script = in_script;
+    return status;
+}
+
 /* ---------------------------------------------------------------------------
  * The sandbox (SPEC 2.6)
  */

@@ -145,30 +145,14 @@ public final class LuaState: @unchecked Sendable {
         }
     }
 
-    /// Calls the function below `arguments` on top of the stack, in protected mode.
-    /// A Lua error becomes a ``LuaCallFailure`` carrying the error value.
+    /// Calls the function below `arguments` on top of the main stack, in protected mode.
     public func call(_ arguments: [LuaValue] = [], results: Int32 = LUA_MULTRET) throws(LuaCallFailure) -> [LuaValue] {
-        for argument in arguments { stack.push(argument) }
-        return try call(argumentsOnStack: Int32(arguments.count), results: results)
+        try stack.call(arguments, results: results)
     }
 
-    /// Calls the function below the top `argumentCount` values, in protected mode.
+    /// Calls the function below the top `argumentCount` values of the main stack, in protected mode.
     public func call(argumentsOnStack argumentCount: Int32, results: Int32 = LUA_MULTRET) throws(LuaCallFailure) -> [LuaValue] {
-        let stack = self.stack
-        let base = stack.top - argumentCount - 1
-        let status = lua_pcallk(L, argumentCount, results, 0, 0, nil)
-        if status != LUA_OK {
-            let value = (try? stack.value(at: -1)) ?? .nil
-            let message = stack.popString()
-            stack.top = base
-            throw LuaCallFailure(message: message, value: value)
-        }
-        var values: [LuaValue] = []
-        if stack.top > base {
-            for index in (base + 1)...stack.top { values.append((try? stack.value(at: index)) ?? .nil) }
-        }
-        stack.top = base
-        return values
+        try stack.call(argumentsOnStack: argumentCount, results: results)
     }
 }
 

@@ -60,6 +60,10 @@ int mw_opensandbox(lua_State *L);
    script code runs. Returns the lua_resume status; `*nres` as lua_resume. */
 int mw_resume(lua_State *co, lua_State *from, int narg, int *nres);
 
+/* lua_pcall with the memory cap applied to the code it runs (host code that
+   calls back into script code stays protected: a refused allocation is caught). */
+int mw_pcall(lua_State *L, int nargs, int nresults);
+
 /* True when `co` yielded because a host operation is pending: its yielded values
    are the host marker. False for a plain coroutine.yield. */
 int mw_ishostyield(lua_State *co, int nres);
