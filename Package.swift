@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(name: "ServicesTests", dependencies: ["Services"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Emulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
     ]
 )
