@@ -50,6 +50,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks only: a plain C function to compare bound Swift functions against.
+        .target(name: "BenchSupport", dependencies: ["CLua"]),
+        .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "CLua", "BenchSupport"]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(name: "ServicesTests", dependencies: ["Services"]),

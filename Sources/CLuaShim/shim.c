@@ -224,10 +224,11 @@ static int host_continue(lua_State *L, int status, lua_KContext base) {
 }
 
 static int mw_trampoline(lua_State *L) {
-    mw_vm *vm = mw_getvm(L);
+    mw_binding *binding = lua_touserdata(L, lua_upvalueindex(1));
+    mw_vm *vm = binding->vm;
     int in_script = vm->in_script;
     vm->in_script = 0;
-    int result = vm->dispatch(L, lua_touserdata(L, lua_upvalueindex(1)));
+    int result = vm->dispatch(L, binding->function);
     vm->in_script = in_script;
     if (result >= 0) return result;
     if (result == MW_YIELD) {
@@ -238,8 +239,8 @@ static int mw_trampoline(lua_State *L) {
     return raise_host_error(L);
 }
 
-void mw_pushhostfunction(lua_State *L, void *function) {
-    lua_pushlightuserdata(L, function);
+void mw_pushhostfunction(lua_State *L, mw_binding *binding) {
+    lua_pushlightuserdata(L, binding);
     lua_pushcclosure(L, mw_trampoline, 1);
 }
 

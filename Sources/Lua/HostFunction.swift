@@ -11,11 +11,18 @@ public final class HostFunction {
 
     let name: String
     let body: Body
+    /// What the trampoline's upvalue points at: the VM and this function.
+    let binding: UnsafeMutablePointer<mw_binding>
 
-    init(name: String, body: @escaping Body) {
+    init(name: String, body: @escaping Body, vm: UnsafeMutablePointer<mw_vm>) {
         self.name = name
         self.body = body
+        binding = .allocate(capacity: 1)
+        binding.initialize(to: mw_binding(vm: vm, function: nil))
+        binding.pointee.function = Unmanaged.passUnretained(self).toOpaque()
     }
+
+    deinit { binding.deallocate() }
 }
 
 /// What a host function asks its trampoline to do.
@@ -35,11 +42,14 @@ public struct HostResult: Sendable {
 
 /// Called by `mw_trampoline` for every host function call.
 let dispatchHostFunction: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { L, pointer in
-    let function = Unmanaged<HostFunction>.fromOpaque(pointer!).takeUnretainedValue()
-    do throws(ScriptError) {
-        return try function.body(LuaCall(L: L!, function: function)).code
-    } catch {
-        LuaStack(L: L!, state: LuaState.owning(L!)).push(error)
-        return MW_RAISE
+    // The LuaState keeps every HostFunction alive for the VM's lifetime, so the
+    // call borrows it without retain/release: this is the hot path of every binding.
+    Unmanaged<HostFunction>.fromOpaque(pointer!)._withUnsafeGuaranteedRef { function in
+        do throws(ScriptError) {
+            return try function.body(LuaCall(L: L!, function: function)).code
+        } catch {
+            LuaStack(L: L!, state: LuaState.owning(L!)).push(error)
+            return MW_RAISE
+        }
     }
 }

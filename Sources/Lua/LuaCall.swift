@@ -8,7 +8,7 @@ import CLuaShim
 public struct LuaCall {
     /// The coroutine (or main thread) that made the call.
     public let L: OpaquePointer
-    let function: HostFunction
+    unowned(unsafe) let function: HostFunction
 
     /// The function's name as scripts know it, e.g. `task.sleep`.
     public var name: String { function.name }

@@ -94,9 +94,9 @@ public final class LuaState: @unchecked Sendable {
 
     /// Pushes a Swift function as a Lua function named `name` (used in argument errors).
     public func pushFunction(_ name: String, _ body: @escaping HostFunction.Body) {
-        let function = HostFunction(name: name, body: body)
+        let function = HostFunction(name: name, body: body, vm: vm)
         functions.append(function)
-        mw_pushhostfunction(L, Unmanaged.passUnretained(function).toOpaque())
+        mw_pushhostfunction(L, function.binding)
     }
 
     /// Sets a global without running metamethods.

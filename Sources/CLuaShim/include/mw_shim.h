@@ -47,8 +47,13 @@ lua_State *mw_newstate(mw_vm *vm);
 /* The mw_vm of any thread of a state created by mw_newstate. */
 mw_vm *mw_getvm(lua_State *L);
 
-/* Pushes a closure that calls `function` through the trampoline. */
-void mw_pushhostfunction(lua_State *L, void *function);
+/* Pushes a closure that calls `function` through the trampoline. The closure's
+   upvalue points at `binding`, which the caller keeps alive as long as the VM. */
+typedef struct mw_binding {
+    mw_vm *vm;
+    void *function;
+} mw_binding;
+void mw_pushhostfunction(lua_State *L, mw_binding *binding);
 
 /* Installs the sandboxed standard library (SPEC 2.6), `json` (lua-cjson),
    the error metatable, the host-aware coroutine.resume/wrap and the
