@@ -60,6 +60,7 @@ let package = Package(
             name: "ServicesTests",
             dependencies: [
                 "Services",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

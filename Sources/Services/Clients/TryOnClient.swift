@@ -50,6 +50,7 @@ public struct TryOnClient: Sendable {
         let budget = budget
         let ossURL = ossURL
         return try await caller.withRetries { _ in
+            try budget.check()
             let response = try await caller.sendOnce(sealed) { () throws(ServiceError) in try budget.charge() }
             return try Self.interpret(
                 response, infID: infID, ossURL: ossURL, budget: budget, redactor: caller.redactor,

@@ -68,7 +68,9 @@ extension MoonwatchConfiguration {
             tryonResult = .failure(
                 ServiceError(
                     .config,
-                    "missing try-on credentials: environment variable \(missing.joined(separator: " and ")) is not set",
+                    "missing try-on credentials: environment "
+                        + (missing.count > 1 ? "variables \(missing.joined(separator: " and ")) are" : "variable \(missing[0]) is")
+                        + " not set",
                     service: "tryon"))
         }
         return ResolvedCredentials(tryon: tryonResult, huawei: resolveHuawei(value), secrets: secrets)

@@ -349,7 +349,9 @@ public struct TOMLParser {
                 case UInt8(ascii: "\\"): buffer.append(0x5C)
                 case UInt8(ascii: "u"): buffer.append(contentsOf: try parseUnicodeEscape(digits: 4))
                 case UInt8(ascii: "U"): buffer.append(contentsOf: try parseUnicodeEscape(digits: 8))
-                default: throw error("invalid escape '\\\(Self.show(escape))' in a string")
+                default:
+                    let shown = escape >= 0x21 && escape < 0x7F ? String(Character(Unicode.Scalar(escape))) : Self.show(escape)
+                    throw error("invalid escape '\\\(shown)' in a string")
                 }
             default:
                 if byte < 0x20 && byte != 0x09 || byte == 0x7F { throw error("control character in a string") }

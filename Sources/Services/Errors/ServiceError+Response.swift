@@ -25,8 +25,12 @@ extension ServiceError {
         _ response: ServiceResponse, service: String, wallNow: Double = 0
     ) -> ServiceError {
         let parsed = try? JSONParser.parse(response.body)
-        let code = parsed?["error_code"]?.scalarText ?? parsed?["code"]?.scalarText
-        let message = parsed?["error_msg"]?.scalarText ?? parsed?["message"]?.scalarText ?? parsed?["msg"]?.scalarText
+        // Huawei services: {"error_code", "error_msg"}; IAM: {"error": {"code", "message"}}.
+        let nested = parsed?["error"]
+        let code = parsed?["error_code"]?.scalarText ?? parsed?["code"]?.scalarText ?? nested?["code"]?.scalarText
+        let message =
+            parsed?["error_msg"]?.scalarText ?? parsed?["message"]?.scalarText ?? parsed?["msg"]?.scalarText
+            ?? nested?["message"]?.scalarText
         let requestID = response.headers["X-Request-Id"] ?? parsed?["request_id"]?.scalarText
         var kind = kind(forStatus: response.status)
         if let code, code.hasSuffix(".0308"), code.hasPrefix("APIG") { kind = .throttled }

@@ -68,9 +68,10 @@ public struct JSONParser {
     }
 
     private mutating func expectLiteral(_ literal: String) throws(Failure) {
+        let start = index
         for expected in literal.utf8 {
             guard index < bytes.count, bytes[index] == expected else {
-                throw failure("invalid literal, expected '\(literal)'")
+                throw failure("invalid literal, expected '\(literal)'", at: start)
             }
             index += 1
         }

@@ -33,28 +33,39 @@ public final class CoinBudget: Sendable {
     /// Whether the service said the account is out of coins.
     public var isExhausted: Bool { state.withLock { $0.exhausted != nil } }
 
+    /// Throws what ``charge()`` would, without charging: called before
+    /// waiting for the rate limiter, so a refused query does not wait first.
+    public func check() throws(ServiceError) {
+        let refused: ServiceError? = state.withLock { current in self.refusal(for: current) }
+        if let refused { throw refused }
+    }
+
+    private func refusal(for state: State) -> ServiceError? {
+        if let reason = state.exhausted {
+            return ServiceError(
+                .insufficientCoins,
+                "the try-on account is out of coins (\(reason)); no further try-on queries are sent in this run",
+                service: "tryon", retryable: false)
+        }
+        if let max = maxMilliCoins, state.spent + costMilliCoins > max {
+            return ServiceError(
+                .budget,
+                "try-on coin budget reached: \(Self.coins(state.spent)) of max_coins \(Self.coins(max)) spent, "
+                    + "a query costs \(Self.coins(costMilliCoins))",
+                service: "tryon", retryable: false)
+        }
+        return nil
+    }
+
     /// Charges one query, or throws without charging.
     public func charge() throws(ServiceError) {
         let cost = costMilliCoins
-        let max = maxMilliCoins
-        let refusal: ServiceError? = state.withLock { state in
-            if let reason = state.exhausted {
-                return ServiceError(
-                    .insufficientCoins,
-                    "the try-on account is out of coins (\(reason)); no further try-on queries are sent in this run",
-                    service: "tryon", retryable: false)
-            }
-            if let max, state.spent + cost > max {
-                return ServiceError(
-                    .budget,
-                    "try-on coin budget reached: \(Self.coins(state.spent)) of max_coins \(Self.coins(max)) spent, "
-                        + "a query costs \(Self.coins(cost))",
-                    service: "tryon", retryable: false)
-            }
+        let refused: ServiceError? = state.withLock { state in
+            if let refused = self.refusal(for: state) { return refused }
             state.spent += cost
             return nil
         }
-        if let refusal { throw refusal }
+        if let refused { throw refused }
         counters?.addMilliCoins(cost)
     }
 
