@@ -86,4 +86,50 @@ final class RateLimiterTests: XCTestCase {
         XCTAssertEqual(transport.count, 4)
         XCTAssertEqual(clock.now - start, 18, accuracy: 1e-9)
     }
+
+    func testPauseHoldsBackLaterSlotsButNeverBringsThemForward() {
+        let clock = VirtualClock()
+        let limiter = RateLimiter(RateLimit(count: 10, per: 60), clock: clock.clock)
+        XCTAssertEqual(limiter.reserve(), 0)
+        limiter.pause(for: 30)
+        XCTAssertEqual(limiter.reserve(), 30, accuracy: 1e-9)
+        limiter.pause(for: 5)
+        XCTAssertEqual(limiter.reserve(), 36, accuracy: 1e-9, "already later than 5 s: unchanged")
+    }
+
+    func testThrottledAnswerPausesTheWholeService() async throws {
+        let clock = VirtualClock()
+        let limiter = RateLimiter(RateLimit(count: 60, per: 60), clock: clock.clock)
+        let transport = FakeTransport(responses: [
+            response(429, #"{"code": 429, "msg": "blocked"}"#, headers: ["Retry-After": "45"]),
+            response(200, #"{"code": 200, "data": {"state": 1}}"#),
+        ])
+        let tryon = TryOnClient(
+            caller: makeCaller(.tryon, transport: transport, clock: clock, policy: .none, limiter: limiter),
+            apiURL: try ServiceURL(parsing: "https://t.test"), ossURL: "", keys: .init(openID: "o", apiKey: "k"),
+            budget: CoinBudget(maxCoins: nil))
+        let error = await assertServiceError { try await tryon.result(infID: 1) }
+        XCTAssertEqual(error?.kind, .throttled)
+        XCTAssertEqual(error?.retryAfter, 45)
+        // Another job's query now waits out the pause instead of tripping the block again.
+        let start = clock.now
+        let next = try await tryon.result(infID: 2)
+        XCTAssertEqual(next.status, .queued)
+        XCTAssertEqual(clock.now - start, 45, accuracy: 1e-9)
+    }
+
+    func testTryOnRetryPolicyBacksOffSlowly() async throws {
+        let clock = VirtualClock()
+        let transport = FakeTransport(responses: [
+            response(429, #"{"code": 429, "msg": "too fast"}"#), response(200, #"{"code": 200, "data": {"state": 1}}"#),
+        ])
+        let tryon = TryOnClient(
+            caller: makeCaller(.tryon, transport: transport, clock: clock, policy: .tryOn),
+            apiURL: try ServiceURL(parsing: "https://t.test"), ossURL: "", keys: .init(openID: "o", apiKey: "k"),
+            budget: CoinBudget(maxCoins: nil))
+        _ = try await tryon.result(infID: 1)
+        XCTAssertEqual(clock.sleeps, [60], "a throttled try-on query waits a minute before its one retry")
+        XCTAssertEqual(RetryPolicy.defaults(for: .tryon), .tryOn)
+        XCTAssertEqual(RetryPolicy.defaults(for: .modelarts), .standard)
+    }
 }

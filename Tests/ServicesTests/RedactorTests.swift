@@ -53,7 +53,7 @@ final class RedactorTests: XCTestCase {
         logger.logLevel = .trace
         let hub = ServiceHub(
             configuration: configuration, environment: secrets, transport: transport,
-            clock: VirtualClock().clock, random: .constant(0.5), retryPolicy: RetryPolicy(maxAttempts: 3), logger: logger)
+            clock: VirtualClock().clock, random: .constant(0.5), retryPolicies: Dictionary(uniqueKeysWithValues: ServiceName.allCases.map { ($0, RetryPolicy(maxAttempts: 3)) }), logger: logger)
         var errors: [ServiceError] = []
         do { _ = try await hub.tryon().result(infID: 1) } catch { errors.append(error) }
         do { _ = try await hub.metastudio().job(jobID: "j") } catch { errors.append(error) }

@@ -61,9 +61,20 @@ public struct ServiceCaller: Sendable {
     }
 
     /// Runs `operation` under the retry policy, redacting whatever escapes.
+    /// A throttled answer also pauses the service's rate limiter, so every
+    /// request of the run backs off, not only the one that was refused.
     public func withRetries<T: Sendable>(_ operation: @Sendable (Int) async throws -> T) async throws(ServiceError) -> T {
+        let limiter = limiter
+        let policy = retrier.policy
         do {
-            return try await retrier.run(service: service.rawValue, operation)
+            return try await retrier.run(service: service.rawValue) { attempt in
+                do {
+                    return try await operation(attempt)
+                } catch let error as ServiceError where error.kind == .throttled {
+                    limiter?.pause(for: policy.throttlePause(for: error))
+                    throw error
+                }
+            }
         } catch {
             var failure = ServiceError.wrap(error, service: service.rawValue)
             if failure.service == nil { failure.service = service.rawValue }

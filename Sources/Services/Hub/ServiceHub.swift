@@ -29,7 +29,8 @@ public final class ServiceHub: Sendable {
     ///   - configuration: the loaded configuration.
     ///   - environment: where credentials are read (the process environment in the CLI).
     ///   - transport: the HTTP transport (an ``AsyncHTTPTransport`` in the CLI).
-    ///   - retryPolicy: the retry policy of every client.
+    ///   - retryPolicies: retry policies by service; unlisted services use
+    ///     ``RetryPolicy/defaults(for:)`` (try-on retries fewer and slower).
     ///   - rateLimits: extra per-service limits (try-on's comes from the configuration).
     ///   - logger: where retries, token renewals and unknown states are logged (redacted).
     ///   - onUnknownState: called once per (service, state) the host does not know.
@@ -39,7 +40,7 @@ public final class ServiceHub: Sendable {
         transport: any HTTPTransport,
         clock: ServiceClock = .system,
         random: RandomSource = .system,
-        retryPolicy: RetryPolicy = .standard,
+        retryPolicies: [ServiceName: RetryPolicy] = [:],
         rateLimits: [ServiceName: RateLimit] = [:],
         logger: Logger? = nil,
         onUnknownState: (@Sendable (ServiceName, String) -> Void)? = nil
@@ -70,7 +71,7 @@ public final class ServiceHub: Sendable {
         let limiters = self.limiters
         func caller(_ service: ServiceName) -> ServiceCaller {
             let retrier = Retrier(
-                policy: retryPolicy, clock: clock, random: random, counters: counters,
+                policy: retryPolicies[service] ?? .defaults(for: service), clock: clock, random: random, counters: counters,
                 onRetry: { error, attempt, delay in
                     let milliseconds = Int((delay * 1000).rounded())
                     let reason = redactor.redact(error.description)

@@ -67,15 +67,31 @@ public final class RateLimiter: Sendable {
         self.state = Mutex(State(tokens: Double(limit.burst), updated: clock.now()))
     }
 
+    private func refill(_ state: inout State, now: Double) {
+        let elapsed = max(0, now - state.updated)
+        state.tokens = min(Double(limit.burst), state.tokens + elapsed * limit.perSecond)
+        state.updated = now
+    }
+
     /// Reserves a slot and returns how long to wait for it, in seconds.
     public func reserve() -> Double {
         let now = clock.now()
         return state.withLock { state in
-            let elapsed = max(0, now - state.updated)
-            state.tokens = min(Double(limit.burst), state.tokens + elapsed * limit.perSecond)
-            state.updated = now
+            refill(&state, now: now)
             state.tokens -= 1
             return state.tokens >= 0 ? 0 : -state.tokens / limit.perSecond
+        }
+    }
+
+    /// Holds back every slot not yet reserved until at least `seconds` from
+    /// now (the service throttled us: the whole run backs off, not just the
+    /// request that was refused). Never brings a slot forward.
+    public func pause(for seconds: Double) {
+        guard seconds > 0 else { return }
+        let now = clock.now()
+        state.withLock { state in
+            refill(&state, now: now)
+            state.tokens = min(state.tokens, 1 - seconds * limit.perSecond)
         }
     }
 

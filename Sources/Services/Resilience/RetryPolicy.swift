@@ -35,6 +35,21 @@ public struct RetryPolicy: Sendable, Equatable {
     public static let standard = RetryPolicy()
     /// One attempt, no retries.
     public static let none = RetryPolicy(maxAttempts: 1)
+    /// The try-on service: every retry costs 0.1 coins and fast retries get the
+    /// client's IP blocked, so fewer, slower retries, and a minute's pause after
+    /// a throttled answer that names no `Retry-After`.
+    public static let tryOn = RetryPolicy(
+        maxAttempts: 3, baseDelay: 5, maxDelay: 60, retryAfterCap: 300, throttleDelay: 60)
+
+    /// The default policy of a service.
+    public static func defaults(for service: ServiceName) -> RetryPolicy {
+        service == .tryon ? .tryOn : .standard
+    }
+
+    /// How long a throttled answer holds back the service's whole rate limiter.
+    public func throttlePause(for error: ServiceError) -> Double {
+        min(max(error.retryAfter ?? throttleDelay, 0), retryAfterCap)
+    }
 
     /// Whether to try again after `error` on attempt number `attempt` (1-based).
     public func shouldRetry(_ error: ServiceError, attempt: Int) -> Bool {

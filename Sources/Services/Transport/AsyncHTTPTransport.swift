@@ -6,6 +6,9 @@ import NIOHTTP1
 /// connect/read/total timeouts, redirects not followed (the services never
 /// redirect; downloads handle their own), and Swift task cancellation cancels
 /// the request in flight (thrown as `canceled`).
+///
+/// Create one per run and call ``shutdown()`` exactly once at the end:
+/// AsyncHTTPClient stops a debug build whose client is released while still running.
 public final class AsyncHTTPTransport: HTTPTransport {
     /// Timeouts and limits.
     public struct Options: Sendable {
