@@ -1,0 +1,81 @@
+import Synchronization
+
+/// Replaces every registered secret value in a string with `***`.
+///
+/// Each secret is also registered in the forms it takes on the wire (JSON
+/// string escaping, percent-encoding), so it cannot slip through in an echoed
+/// request body or URL. Longer secrets are replaced first. Used for every log
+/// line and error message the Services layer produces.
+public final class Redactor: Sendable {
+    public static let mask = "***"
+
+    private let secrets = Mutex<[String]>([])
+
+    public init(secrets: [String] = []) {
+        for secret in secrets { register(secret) }
+    }
+
+    /// Adds a secret value; empty values are ignored.
+    public func register(_ secret: String) {
+        guard !secret.isEmpty else { return }
+        let quoted = JSONValue.quoted(secret)
+        let forms = [secret, String(quoted.dropFirst().dropLast()), PercentEncoding.encode(secret)]
+        secrets.withLock { list in
+            for form in forms where !form.isEmpty && !list.contains(form) { list.append(form) }
+            list.sort { $0.utf8.count > $1.utf8.count }
+        }
+    }
+
+    /// How many distinct forms are registered.
+    public var count: Int { secrets.withLock { $0.count } }
+
+    /// `text` with every secret replaced by ``mask``.
+    public func redact(_ text: String) -> String {
+        let list = secrets.withLock { $0 }
+        guard !list.isEmpty else { return text }
+        var output = text
+        for secret in list where output.containsBytes(secret) {
+            output = output.replacingAll(secret, with: Self.mask)
+        }
+        return output
+    }
+}
+
+extension String {
+    /// Replaces every non-overlapping occurrence of `target`, comparing UTF-8
+    /// bytes (not grapheme clusters, so a combining mark after a secret cannot
+    /// hide it), scanning left to right.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        let needle = Array(target.utf8)
+        let haystack = Array(utf8)
+        guard !needle.isEmpty, haystack.count >= needle.count else { return self }
+        let replacementBytes = Array(replacement.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(haystack.count)
+        var index = 0
+        let first = needle[0]
+        while index < haystack.count {
+            if haystack[index] == first, index + needle.count <= haystack.count,
+                haystack[index..<index + needle.count].elementsEqual(needle)
+            {
+                output.append(contentsOf: replacementBytes)
+                index += needle.count
+            } else {
+                output.append(haystack[index])
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether `target`'s UTF-8 bytes occur in this string.
+    func containsBytes(_ target: String) -> Bool {
+        let needle = Array(target.utf8)
+        let haystack = Array(utf8)
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,89 @@
+import Logging
+
+/// What every client shares for one service in a run: the transport, the
+/// retry policy, the service's rate limiter, the counters and the redactor.
+/// Sends one request: waits for the rate limiter, runs `beforeSend` (the coin
+/// budget), counts it, sends it, and tags and redacts any transport error.
+public struct ServiceCaller: Sendable {
+    public var service: ServiceName
+    public var transport: any HTTPTransport
+    public var retrier: Retrier
+    public var limiter: RateLimiter?
+    public var counters: RunCounters
+    public var redactor: Redactor
+    public var clock: ServiceClock
+    public var unknownStates: UnknownStateReporter
+    public var logger: Logger?
+    public var userAgent: String
+
+    public init(
+        service: ServiceName,
+        transport: any HTTPTransport,
+        retrier: Retrier = Retrier(),
+        limiter: RateLimiter? = nil,
+        counters: RunCounters = RunCounters(),
+        redactor: Redactor = Redactor(),
+        clock: ServiceClock = .system,
+        unknownStates: UnknownStateReporter = UnknownStateReporter(),
+        logger: Logger? = nil,
+        userAgent: String = "moonwatch/0.1"
+    ) {
+        self.service = service
+        self.transport = transport
+        self.retrier = retrier
+        self.limiter = limiter
+        self.counters = counters
+        self.redactor = redactor
+        self.clock = clock
+        self.unknownStates = unknownStates
+        self.logger = logger
+        self.userAgent = userAgent
+    }
+
+    /// Sends `request` once (no retry).
+    public func sendOnce(
+        _ request: ServiceRequest, beforeSend: (@Sendable () throws(ServiceError) -> Void)? = nil
+    ) async throws(ServiceError) -> ServiceResponse {
+        do {
+            try await limiter?.acquire()
+            try beforeSend?()
+            counters.countRequest(service.rawValue)
+            logger?.trace(
+                "request",
+                metadata: ["service": .string(service.rawValue), "method": .string(request.method),
+                    "url": .string(redactor.redact(request.url.description))])
+            return try await transport.send(request)
+        } catch {
+            var failure = ServiceError.wrap(error, service: service.rawValue)
+            if failure.service == nil { failure.service = service.rawValue }
+            throw failure.redacted(by: redactor)
+        }
+    }
+
+    /// Runs `operation` under the retry policy, redacting whatever escapes.
+    /// A throttled answer also pauses the service's rate limiter, so every
+    /// request of the run backs off, not only the one that was refused.
+    public func withRetries<T: Sendable>(_ operation: @Sendable (Int) async throws -> T) async throws(ServiceError) -> T {
+        let limiter = limiter
+        let policy = retrier.policy
+        do {
+            return try await retrier.run(service: service.rawValue) { attempt in
+                do {
+                    return try await operation(attempt)
+                } catch let error as ServiceError where error.kind == .throttled {
+                    limiter?.pause(for: policy.throttlePause(for: error))
+                    throw error
+                }
+            }
+        } catch {
+            var failure = ServiceError.wrap(error, service: service.rawValue)
+            if failure.service == nil { failure.service = service.rawValue }
+            throw failure.redacted(by: redactor)
+        }
+    }
+
+    /// Records (once) and logs a state this host does not know.
+    func noteUnknownState(_ state: String) {
+        unknownStates.note(service, state)
+    }
+}

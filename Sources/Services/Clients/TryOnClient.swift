@@ -1,0 +1,127 @@
+/// The virtual try-on service: `POST {api_url}/api/inf/get_result` with the
+/// JSON body `{"openId", "apiKey", "infId"}`.
+///
+/// Every query costs 0.1 coins: the run-wide ``CoinBudget`` is charged right
+/// before each request (retries included) and refuses once `max_coins` would
+/// be passed; after a state -2 answer (out of coins) no further try-on query
+/// is sent in the run. The run-wide rate limiter spaces queries out, because
+/// the service blocks fast pollers by IP.
+public struct TryOnClient: Sendable {
+    /// The account keys (secrets, registered with the redactor).
+    public struct Keys: Sendable {
+        public var openID: String
+        public var apiKey: String
+        public init(openID: String, apiKey: String) {
+            self.openID = openID
+            self.apiKey = apiKey
+        }
+    }
+
+    public var caller: ServiceCaller
+    public var apiURL: ServiceURL
+    /// Prefix of `body_url` and `showUrl` (plain string concatenation).
+    public var ossURL: String
+    public var budget: CoinBudget
+    private let keys: Keys
+
+    public init(caller: ServiceCaller, apiURL: ServiceURL, ossURL: String, keys: Keys, budget: CoinBudget) {
+        self.caller = caller
+        self.apiURL = apiURL
+        self.ossURL = ossURL
+        self.keys = keys
+        self.budget = budget
+        caller.redactor.register(keys.openID)
+        caller.redactor.register(keys.apiKey)
+    }
+
+    /// One query of job `infID`, normalized: state 1 → queued (with
+    /// `position`), 2 → succeeded (with `pose_url`, `show_url`), -1 → failed
+    /// (`error` = `infInfoEn`); -2 throws `insufficient_coins`.
+    public func result(infID: Int64) async throws(ServiceError) -> ServiceResult {
+        let body: JSONValue = .object([
+            "openId": .string(keys.openID), "apiKey": .string(keys.apiKey), "infId": .integer(infID),
+        ])
+        var request = ServiceRequest(
+            method: "POST", url: apiURL.appending(segments: ["api", "inf", "get_result"]), body: body.serializedBytes)
+        request.headers["Content-Type"] = "application/json"
+        request.headers["User-Agent"] = caller.userAgent
+        let sealed = request
+        let caller = caller
+        let budget = budget
+        let ossURL = ossURL
+        return try await caller.withRetries { _ in
+            try budget.check()
+            let response = try await caller.sendOnce(sealed) { () throws(ServiceError) in try budget.charge() }
+            return try Self.interpret(
+                response, infID: infID, ossURL: ossURL, budget: budget, redactor: caller.redactor,
+                wallNow: caller.clock.wallNow(), unknown: caller.noteUnknownState)
+        }
+    }
+
+    /// 1 → queued, 2 → succeeded, -1 → failed, else unknown (-2 is handled before).
+    public static func status(forState state: Int64?) -> JobStatus {
+        switch state {
+        case 1: .queued
+        case 2: .succeeded
+        case -1: .failed
+        default: .unknown
+        }
+    }
+
+    static func interpret(
+        _ response: ServiceResponse, infID: Int64, ossURL: String, budget: CoinBudget, redactor: Redactor,
+        wallNow: Double, unknown: (String) -> Void
+    ) throws(ServiceError) -> ServiceResult {
+        let service = ServiceName.tryon.rawValue
+        guard (200..<300).contains(response.status) else {
+            throw ServiceError.fromHuaweiResponse(response, service: service, wallNow: wallNow).redacted(by: redactor)
+        }
+        let envelope = try response.jsonObject(service: service)
+        let requestID = response.headers["X-Request-Id"] ?? envelope["request_id"]?.scalarText
+        if let code = envelope["code"]?.int64Value, code != 200 && code != 0 {
+            let status = Int(clamping: code)
+            let message = envelope["msg"]?.scalarText ?? "the service answered code \(code)"
+            throw ServiceError(
+                ServiceError.kind(forStatus: status), redactor.redact(message), service: service, status: response.status,
+                code: String(code), requestID: requestID)
+        }
+        guard let data = envelope["data"]?.objectValue else {
+            throw ServiceError(
+                .badResponse, "try-on answer for infId \(infID) has no 'data' object: "
+                    + ServiceError.snippet(redactor.redact(response.bodyText)),
+                service: service, status: response.status, requestID: requestID)
+        }
+        var fields = data
+        for key in ["code", "msg"] where fields[key] == nil {
+            if let value = envelope[key] { fields[key] = value }
+        }
+        let stateValue = data["state"]
+        let state = stateValue?.int64Value
+        if state == -2 {
+            budget.markExhausted("state -2 for infId \(infID)")
+            throw ServiceError(
+                .insufficientCoins,
+                "the try-on account is out of coins (state -2 for infId \(infID)); no further try-on queries are sent",
+                service: service, status: response.status, requestID: requestID, retryable: false)
+        }
+        let status = status(forState: state)
+        let rawState = stateValue?.scalarText ?? ""
+        if status == .unknown { unknown(rawState.isEmpty ? "(missing state)" : rawState) }
+        var extra = JSONObject()
+        var error: String?
+        if let position = data["position"] { extra["position"] = position }
+        switch status {
+        case .succeeded:
+            if let body = data["body_url"]?.stringValue, !body.isEmpty { extra["pose_url"] = .string(ossURL + body) }
+            if let show = data["showUrl"]?.stringValue, !show.isEmpty { extra["show_url"] = .string(ossURL + show) }
+        case .failed:
+            let english = data["infInfoEn"]?.stringValue ?? ""
+            let native = data["infInfo"]?.stringValue ?? ""
+            error = !english.isEmpty ? english : !native.isEmpty ? native : "the try-on job failed without a reason"
+        default: break
+        }
+        return ServiceResult(
+            service: .tryon, fields: fields, status: status, rawState: rawState, error: error, requestID: requestID,
+            extra: extra, httpStatus: response.status)
+    }
+}

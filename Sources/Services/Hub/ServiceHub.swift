@@ -1,0 +1,141 @@
+import Logging
+
+/// Everything the `api` bindings need for one run: the four clients built
+/// from a configuration, a transport and an environment, sharing the run-wide
+/// rate limiters, the coin budget, the IAM token cache, the redactor and the
+/// counters.
+///
+/// A client whose configuration or credentials are missing is not built; asking
+/// for it throws the `config` error naming the key or environment variable, and
+/// ``problems(for:)`` lists those errors up front, before any request.
+public final class ServiceHub: Sendable {
+    public let configuration: MoonwatchConfiguration
+    public let counters: RunCounters
+    public let redactor: Redactor
+    public let budget: CoinBudget
+    public let unknownStates: UnknownStateReporter
+    public let clock: ServiceClock
+    public let random: RandomSource
+    /// Rate limiters by service (try-on from `tryon.rate`).
+    public let limiters: [ServiceName: RateLimiter]
+
+    private let tryonClient: Result<TryOnClient, ServiceError>
+    private let metastudioClient: Result<MetaStudioClient, ServiceError>
+    private let modelartsClient: Result<ModelArtsClient, ServiceError>
+    private let faceedgeClient: Result<FaceEdgeClient, ServiceError>
+    private let environment: [String: String]
+
+    /// - Parameters:
+    ///   - configuration: the loaded configuration.
+    ///   - environment: where credentials are read (the process environment in the CLI).
+    ///   - transport: the HTTP transport (an ``AsyncHTTPTransport`` in the CLI).
+    ///   - retryPolicies: retry policies by service; unlisted services use
+    ///     ``RetryPolicy/defaults(for:)`` (try-on retries fewer and slower).
+    ///   - rateLimits: extra per-service limits (try-on's comes from the configuration).
+    ///   - logger: where retries, token renewals and unknown states are logged (redacted).
+    ///   - onUnknownState: called once per (service, state) the host does not know.
+    public init(
+        configuration: MoonwatchConfiguration,
+        environment: [String: String],
+        transport: any HTTPTransport,
+        clock: ServiceClock = .system,
+        random: RandomSource = .system,
+        retryPolicies: [ServiceName: RetryPolicy] = [:],
+        rateLimits: [ServiceName: RateLimit] = [:],
+        logger: Logger? = nil,
+        onUnknownState: (@Sendable (ServiceName, String) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.environment = environment
+        self.clock = clock
+        self.random = random
+        let counters = RunCounters()
+        let redactor = Redactor()
+        self.counters = counters
+        self.redactor = redactor
+        self.budget = CoinBudget(maxCoins: configuration.tryon.maxCoins, counters: counters)
+        self.unknownStates = UnknownStateReporter { service, state in
+            logger?.warning(
+                "unknown state from \(service.rawValue): \(redactor.redact(state)); treated as 'unknown' (not terminal)")
+            onUnknownState?(service, state)
+        }
+
+        var limits = rateLimits
+        if limits[.tryon] == nil { limits[.tryon] = configuration.tryon.rate }
+        self.limiters = limits.mapValues { RateLimiter($0, clock: clock) }
+
+        let credentials = configuration.resolveCredentials(environment: environment)
+        for secret in credentials.secrets { redactor.register(secret) }
+
+        let unknownStates = self.unknownStates
+        let limiters = self.limiters
+        func caller(_ service: ServiceName) -> ServiceCaller {
+            let retrier = Retrier(
+                policy: retryPolicies[service] ?? .defaults(for: service), clock: clock, random: random, counters: counters,
+                onRetry: { error, attempt, delay in
+                    let milliseconds = Int((delay * 1000).rounded())
+                    let reason = redactor.redact(error.description)
+                    logger?.notice("retrying \(service.rawValue) after attempt \(attempt) in \(milliseconds) ms: \(reason)")
+                })
+            return ServiceCaller(
+                service: service, transport: transport, retrier: retrier, limiter: limiters[service],
+                counters: counters, redactor: redactor, clock: clock, unknownStates: unknownStates, logger: logger)
+        }
+
+        let budget = self.budget
+        tryonClient = Result { () throws(ServiceError) in
+            let apiURL = try configuration.endpoint(for: .tryon).get()
+            guard let ossURL = configuration.tryon.ossURL else {
+                throw ServiceError(.config, "tryon.oss_url is not set", service: "tryon")
+            }
+            let keys = try credentials.tryon.get()
+            return TryOnClient(caller: caller(.tryon), apiURL: apiURL, ossURL: ossURL, keys: keys, budget: budget)
+        }
+
+        let auth: Result<HuaweiAuth, ServiceError> = Result { () throws(ServiceError) in
+            guard let projectID = configuration.huaweicloud.projectID else {
+                throw ServiceError(
+                    .config, "huaweicloud.project_id is not set (in moonwatch.toml or MOONWATCH_HUAWEICLOUD_PROJECT_ID)",
+                    service: "huaweicloud")
+            }
+            switch try credentials.huawei.get() {
+            case .akSK(let accessKey, let secretKey):
+                return .akSK(AKSKSigner(accessKey: accessKey, secretKey: secretKey))
+            case .token(let token):
+                return .token(token)
+            case .iam(let user, let domain, let password, let endpoint):
+                let provider = IAMTokenProvider(
+                    credentials: .init(
+                        endpoint: endpoint, user: user, domain: domain, password: password, projectID: projectID,
+                        projectName: configuration.huaweicloud.region),
+                    caller: caller(.iam))
+                return .iam(provider)
+            }
+        }
+        func gateway(_ service: ServiceName) throws(ServiceError) -> HuaweiGateway {
+            let endpoint = try configuration.endpoint(for: service).get()
+            return HuaweiGateway(
+                caller: caller(service), endpoint: endpoint, projectID: configuration.huaweicloud.projectID ?? "",
+                auth: try auth.get())
+        }
+        metastudioClient = Result { () throws(ServiceError) in
+            MetaStudioClient(gateway: try gateway(.metastudio), defaultAppUserID: configuration.metastudio.appUserID)
+        }
+        modelartsClient = Result { () throws(ServiceError) in ModelArtsClient(gateway: try gateway(.modelarts)) }
+        faceedgeClient = Result { () throws(ServiceError) in FaceEdgeClient(gateway: try gateway(.faceedge)) }
+    }
+
+    public func tryon() throws(ServiceError) -> TryOnClient { try tryonClient.get() }
+    public func metastudio() throws(ServiceError) -> MetaStudioClient { try metastudioClient.get() }
+    public func modelarts() throws(ServiceError) -> ModelArtsClient { try modelartsClient.get() }
+    public func faceedge() throws(ServiceError) -> FaceEdgeClient { try faceedgeClient.get() }
+
+    /// The configuration and credential errors that stop `services`, for
+    /// reporting before any request.
+    public func problems(for services: [ServiceName]) -> [ServiceError] {
+        configuration.problems(for: services, environment: environment)
+    }
+
+    /// The counters for the summary table.
+    public var snapshot: RunCounters.Snapshot { counters.snapshot }
+}

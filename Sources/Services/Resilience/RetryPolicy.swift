@@ -1,0 +1,108 @@
+/// When and how long to wait before retrying a failed request.
+///
+/// Retried: errors whose `retryable` is true (network errors and connection
+/// resets, timeouts, 5xx, 429 / `APIG.0308`). Never retried: auth, forbidden,
+/// not found, other 4xx, bad responses, budgets: those fail after exactly one
+/// request. Delays use exponential backoff with full jitter
+/// (`random(0, min(maxDelay, baseDelay * 2^(attempt-1)))`); a throttled answer
+/// waits at least its `Retry-After` (capped at `retryAfterCap`) or
+/// `throttleDelay` when it gave none.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Total attempts including the first.
+    public var maxAttempts: Int
+    public var baseDelay: Double
+    public var maxDelay: Double
+    /// The most we honour of a server's `Retry-After`.
+    public var retryAfterCap: Double
+    /// The least we wait after a throttled answer without `Retry-After`.
+    public var throttleDelay: Double
+
+    public init(
+        maxAttempts: Int = 5,
+        baseDelay: Double = 0.5,
+        maxDelay: Double = 20,
+        retryAfterCap: Double = 60,
+        throttleDelay: Double = 2
+    ) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.retryAfterCap = retryAfterCap
+        self.throttleDelay = throttleDelay
+    }
+
+    /// The default policy.
+    public static let standard = RetryPolicy()
+    /// One attempt, no retries.
+    public static let none = RetryPolicy(maxAttempts: 1)
+    /// The try-on service: every retry costs 0.1 coins and fast retries get the
+    /// client's IP blocked, so fewer, slower retries, and a minute's pause after
+    /// a throttled answer that names no `Retry-After`.
+    public static let tryOn = RetryPolicy(
+        maxAttempts: 3, baseDelay: 5, maxDelay: 60, retryAfterCap: 300, throttleDelay: 60)
+
+    /// The default policy of a service.
+    public static func defaults(for service: ServiceName) -> RetryPolicy {
+        service == .tryon ? .tryOn : .standard
+    }
+
+    /// How long a throttled answer holds back the service's whole rate limiter.
+    public func throttlePause(for error: ServiceError) -> Double {
+        min(max(error.retryAfter ?? throttleDelay, 0), retryAfterCap)
+    }
+
+    /// Whether to try again after `error` on attempt number `attempt` (1-based).
+    public func shouldRetry(_ error: ServiceError, attempt: Int) -> Bool {
+        error.retryable && attempt < maxAttempts
+    }
+
+    /// Seconds to wait after attempt number `attempt` (1-based) failed with `error`.
+    public func delay(after error: ServiceError, attempt: Int, random: RandomSource) -> Double {
+        let exponent = Double(min(max(attempt - 1, 0), 62))
+        let ceiling = min(maxDelay, baseDelay * pow2(exponent))
+        let jittered = random.next() * ceiling
+        if let retryAfter = error.retryAfter {
+            return max(jittered, min(max(retryAfter, 0), retryAfterCap))
+        }
+        if error.kind == .throttled {
+            return max(jittered, min(throttleDelay, retryAfterCap))
+        }
+        return jittered
+    }
+
+    private func pow2(_ exponent: Double) -> Double {
+        var value = 1.0
+        var remaining = Int(exponent)
+        while remaining > 0 {
+            value *= 2
+            remaining -= 1
+        }
+        return value
+    }
+}
+
+/// Parses a `Retry-After` header: delta seconds, or an HTTP date relative to `wallNow`.
+public enum RetryAfter {
+    public static func seconds(_ header: String?, wallNow: Double) -> Double? {
+        guard let header else { return nil }
+        let text = String(header.trimmingSpaces)
+        if let seconds = Double(text), seconds.isFinite { return max(0, seconds) }
+        guard let date = parseHTTPDate(text) else { return nil }
+        return max(0, date - wallNow)
+    }
+
+    /// IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func parseHTTPDate(_ text: String) -> Double? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]) else { return nil }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard let monthIndex = months.firstIndex(of: String(parts[2])) else { return nil }
+        let time = parts[4].split(separator: ":")
+        guard time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]) else {
+            return nil
+        }
+        return Double(
+            UTCTime.epochSeconds(
+                .init(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)))
+    }
+}

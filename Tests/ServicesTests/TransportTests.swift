@@ -1,0 +1,191 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import XCTest
+
+@testable import Services
+
+/// A loopback HTTP/1.1 server on 127.0.0.1, port 0:
+/// `/echo` answers with the request as JSON, `/status/N` with status N,
+/// `/big` with 64 KiB, `/reset` closes the connection, `/hang` never answers.
+final class LoopbackServer {
+    let channel: any Channel
+    var port: Int { channel.localAddress!.port! }
+
+    init() async throws {
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    func url(_ path: String) throws -> ServiceURL { try ServiceURL(parsing: "http://127.0.0.1:\(port)\(path)") }
+
+    func close() async throws { try await channel.close() }
+
+    final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        private var head: HTTPRequestHead?
+        private var body: [UInt8] = []
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body = []
+            case .body(let buffer):
+                body += buffer.readableBytesView
+            case .end:
+                respond(context)
+            }
+        }
+
+        private func respond(_ context: ChannelHandlerContext) {
+            guard let head else { return }
+            let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
+            switch path {
+            case "/hang": return
+            case "/reset":
+                context.close(promise: nil)
+                return
+            case "/big":
+                write(context, status: .ok, body: Array(repeating: UInt8(ascii: "x"), count: 65536))
+            case let status where status.hasPrefix("/status/"):
+                let code = Int(status.dropFirst("/status/".count)) ?? 500
+                write(context, status: HTTPResponseStatus(statusCode: code), body: Array(#"{"error_code": "E.1", "error_msg": "as asked"}"#.utf8))
+            default:
+                var echo = JSONObject()
+                echo["method"] = .string(head.method.rawValue)
+                echo["uri"] = .string(head.uri)
+                echo["headers"] = .object(JSONObject(head.headers.map { ($0.name.lowercased(), JSONValue.string($0.value)) }))
+                echo["body"] = .string(String(decoding: body, as: UTF8.self))
+                write(context, status: .ok, body: echo.serialized.utf8.map { $0 })
+            }
+        }
+
+        private func write(_ context: ChannelHandlerContext, status: HTTPResponseStatus, body: [UInt8]) {
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Length", value: String(body.count))
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "X-Request-Id", value: "srv-req")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
+
+final class TransportTests: XCTestCase {
+    private var server: LoopbackServer!
+    private var transport: AsyncHTTPTransport!
+
+    override func setUp() async throws {
+        server = try await LoopbackServer()
+        transport = AsyncHTTPTransport(
+            options: .init(connectTimeout: 2, readTimeout: 5, totalTimeout: 5, maxBodyBytes: 16384))
+    }
+
+    override func tearDown() async throws {
+        try await transport.shutdown()
+        try await server.close()
+    }
+
+    func testSendsMethodHeadersQueryAndBody() async throws {
+        var url = try server.url("/echo")
+        url.query = [.init("a b", "c~d"), .init("x", "中")]
+        let request = ServiceRequest(
+            method: "POST", url: url, headers: ["Content-Type": "application/json", "X-Custom": "v1"],
+            body: Array(#"{"k":1}"#.utf8))
+        let answer = try await transport.send(request)
+        XCTAssertEqual(answer.status, 200)
+        XCTAssertEqual(answer.headers["x-request-id"], "srv-req")
+        let echo = try JSONParser.parse(answer.body)
+        XCTAssertEqual(echo["method"], .string("POST"))
+        XCTAssertEqual(echo["uri"], .string("/echo?a%20b=c~d&x=%E4%B8%AD"))
+        XCTAssertEqual(echo["headers"]?["x-custom"], .string("v1"))
+        XCTAssertEqual(echo["headers"]?["host"], .string("127.0.0.1:\(server.port)"))
+        XCTAssertEqual(echo["body"], .string(#"{"k":1}"#))
+    }
+
+    func testSignedRequestKeepsItsHostHeader() async throws {
+        var request = ServiceRequest(method: "GET", url: try server.url("/echo/v1/p/jobs/j1"))
+        request.headers["Content-Type"] = "application/json"
+        testSigner.sign(&request, epochSeconds: 1_700_000_000, projectID: "p")
+        let echo = try JSONParser.parse(try await transport.send(request).body)
+        XCTAssertEqual(echo["uri"], .string("/echo/v1/p/jobs/j1"), "no trailing slash on the request line")
+        XCTAssertEqual(echo["headers"]?["host"], .string("127.0.0.1:\(server.port)"))
+        XCTAssertEqual(echo["headers"]?["authorization"]?.stringValue, request.headers["Authorization"])
+        XCTAssertEqual(echo["headers"]?["x-sdk-date"], .string("20231114T221320Z"))
+    }
+
+    func testErrorStatusesAreAnswersNotErrors() async throws {
+        let answer = try await transport.send(ServiceRequest(method: "GET", url: try server.url("/status/503")))
+        XCTAssertEqual(answer.status, 503)
+        XCTAssertEqual(ServiceError.fromHuaweiResponse(answer, service: "modelarts").kind, .server)
+    }
+
+    func testConnectionResetIsARetryableNetworkError() async throws {
+        let error = await assertServiceError { try await self.transport.send(ServiceRequest(method: "GET", url: try self.server.url("/reset"))) }
+        XCTAssertEqual(error?.kind, .network)
+        XCTAssertEqual(error?.retryable, true)
+    }
+
+    func testConnectionRefusedIsANetworkError() async throws {
+        let port = server.port
+        try await server.close()
+        server = try await LoopbackServer()
+        let error = await assertServiceError {
+            try await self.transport.send(ServiceRequest(method: "GET", url: try ServiceURL(parsing: "http://127.0.0.1:\(port)/x")))
+        }
+        XCTAssertEqual(error?.kind, .network)
+        XCTAssertEqual(error?.retryable, true)
+    }
+
+    func testRequestTimeout() async throws {
+        let started = ContinuousClock.now
+        let error = await assertServiceError {
+            try await self.transport.send(ServiceRequest(method: "GET", url: try self.server.url("/hang"), timeout: 0.3))
+        }
+        XCTAssertEqual(error?.kind, .timeout)
+        XCTAssertEqual(error?.retryable, true)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(3))
+    }
+
+    func testTaskCancellationCancelsTheRequest() async throws {
+        let url = try server.url("/hang")
+        let transport = transport!
+        let started = ContinuousClock.now
+        let task = Task { try await transport.send(ServiceRequest(method: "GET", url: url)) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let result = await task.result
+        XCTAssertThrowsError(try result.get()) { error in
+            XCTAssertEqual((error as? ServiceError)?.kind, .canceled, "\(error)")
+        }
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(3), "well before the 5 s timeouts")
+    }
+
+    func testOversizedBodyIsABadResponse() async throws {
+        let error = await assertServiceError { try await self.transport.send(ServiceRequest(method: "GET", url: try self.server.url("/big"))) }
+        XCTAssertEqual(error?.kind, .badResponse)
+        XCTAssertEqual(error?.retryable, false)
+    }
+
+    func testManyConcurrentRequestsShareThePool() async throws {
+        let url = try server.url("/echo")
+        let transport = transport!
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<50 { group.addTask { try await transport.send(ServiceRequest(method: "GET", url: url)).status } }
+            var all: [Int] = []
+            for try await status in group { all.append(status) }
+            return all
+        }
+        XCTAssertEqual(statuses, Array(repeating: 200, count: 50))
+    }
+}
