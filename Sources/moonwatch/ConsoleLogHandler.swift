@@ -4,28 +4,29 @@ import Glibc
 import Darwin
 #endif
 import Logging
+import Services
 
 /// Writes log lines to standard error, as text for people or JSON for machines.
-public struct ConsoleLogHandler: LogHandler {
-    public enum Format: String, Sendable, CaseIterable {
+struct ConsoleLogHandler: LogHandler {
+    enum Format: String, Sendable, CaseIterable {
         case text, json
     }
 
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
     let format: Format
 
-    public init(level: Logger.Level, format: Format) {
+    init(level: Logger.Level, format: Format) {
         self.logLevel = level
         self.format = format
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let line: String
@@ -34,9 +35,9 @@ public struct ConsoleLogHandler: LogHandler {
             let fields = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
             line = "\(Self.timestamp(iso: false)) \(event.level.label) \(event.message)\(fields)\n"
         case .json:
-            var object = "{\"time\":\(Self.quoted(Self.timestamp(iso: true))),\"level\":\(Self.quoted(event.level.rawValue)),\"message\":\(Self.quoted(event.message.description))"
+            var object = "{\"time\":\(JSONValue.quoted(Self.timestamp(iso: true))),\"level\":\(JSONValue.quoted(event.level.rawValue)),\"message\":\(JSONValue.quoted(event.message.description))"
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-                object += ",\(Self.quoted(key)):\(Self.quoted(value.description))"
+                object += ",\(JSONValue.quoted(key)):\(JSONValue.quoted(value.description))"
             }
             line = object + "}\n"
         }
@@ -58,25 +59,6 @@ public struct ConsoleLogHandler: LogHandler {
         let time = "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(millis), 3))"
         guard iso else { return time }
         return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(time)Z"
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
 
