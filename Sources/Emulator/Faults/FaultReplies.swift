@@ -9,14 +9,15 @@ enum FaultReplies {
             return reply
         }
         let status = HTTPResponse.Status(code: plan.errorStatus ?? 500)
+        if route.behindHuaweiGateway, status.code == 502 {
+            return .gateway(status, code: "APIG.0202", message: "Backend unavailable.", requestID: requestID)
+        }
         if let service = route.huaweiService {
-            switch status.code {
-            case 502: return .gateway(status, code: "APIG.0202", message: "Backend unavailable.", requestID: requestID)
-            case 503: return .service(service, .unavailable)
-            default: return .service(service, .internalError)
-            }
+            return .service(service, status.code == 503 ? .unavailable : .internalError)
         }
         switch route {
+        case .iamTokens:
+            return .iamError(status, status.reasonPhrase)
         case .objectStorage, .tryOnFile:
             return .objectStorageError(
                 status,
@@ -32,6 +33,7 @@ enum FaultReplies {
     /// What a handler that threw becomes: a 500 in the route's style.
     static func internalError(route: EmulatorRoute, requestID: String, detail: String) -> Reply {
         if let service = route.huaweiService { return .service(service, .internalError, detail: detail) }
+        if route == .iamTokens { return .iamError(.internalServerError, detail) }
         if route.servesObjects {
             return .objectStorageError(.internalServerError, code: "InternalError", message: detail, requestID: requestID)
         }
@@ -39,7 +41,7 @@ enum FaultReplies {
     }
 
     private static func throttled(route: EmulatorRoute, requestID: String) -> Reply {
-        if route.huaweiService != nil {
+        if route.behindHuaweiGateway {
             return .gateway(
                 .tooManyRequests,
                 code: "APIG.0308",

@@ -30,8 +30,6 @@ struct TimelinePosition<State: Codable & Sendable & Equatable> {
     let step: TimelineStep<State>
     /// Scenario seconds from the job's start to when it entered this step.
     let enteredAt: Double
-    /// Whether this is the timeline's last step.
-    let isLast: Bool
 
     /// The step in force `elapsed` scenario seconds after the job started.
     init(of steps: [TimelineStep<State>], at elapsed: Double) {
@@ -42,7 +40,6 @@ struct TimelinePosition<State: Codable & Sendable & Equatable> {
                 self.index = index
                 self.step = step
                 self.enteredAt = start
-                self.isLast = isLast
                 return
             }
             start += step.seconds ?? 0

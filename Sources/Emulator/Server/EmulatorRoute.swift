@@ -30,10 +30,12 @@ public enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
         case .metaStudioJob: .metaStudio
         case .modelArtsResults: .modelArts
         case .faceEdgeTask: .faceEdge
-        case .iamTokens: .iam
         default: nil
         }
     }
+
+    /// Routes behind Huawei Cloud's API gateway (the three services and IAM).
+    var behindHuaweiGateway: Bool { huaweiService != nil || self == .iamTokens }
 
     /// Routes that answer with JSON bodies (where the malformed-JSON fault applies).
     var servesJSON: Bool {
@@ -50,7 +52,7 @@ public enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     var usesSignedURLs: Bool { self == .metaStudioJob || self == .modelArtsResults || self == .objectStorage }
 }
 
-/// The Huawei Cloud services the emulator stands in for.
+/// The Huawei Cloud services the emulator stands in for (IAM aside).
 enum HuaweiService {
-    case metaStudio, modelArts, faceEdge, iam
+    case metaStudio, modelArts, faceEdge
 }

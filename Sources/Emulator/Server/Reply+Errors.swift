@@ -56,12 +56,11 @@ extension Reply {
 
 /// Service-level errors and their codes per service.
 enum ServiceError {
-    case badRequest, unauthorized, forbidden, notFound, internalError, unavailable
+    case badRequest, forbidden, notFound, internalError, unavailable
 
     var status: HTTPResponse.Status {
         switch self {
         case .badRequest: .badRequest
-        case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .internalError: .internalServerError
@@ -72,26 +71,22 @@ enum ServiceError {
     func codeAndMessage(for service: HuaweiService) -> (String, String) {
         switch (service, self) {
         // MetaStudio: from the seed; it lists no 404 or 503, so those reuse the nearest codes.
+        // (Its 401 MSS.00000001 never appears: authentication fails at the gateway, APIGW.0301.)
         case (.metaStudio, .badRequest), (.metaStudio, .notFound): ("MSS.00000003", "Invalid parameter")
-        case (.metaStudio, .unauthorized): ("MSS.00000001", "Unauthorized")
         case (.metaStudio, .forbidden): ("MSS.00000005", "Forbidden")
         case (.metaStudio, .internalError), (.metaStudio, .unavailable): ("MSS.00000004", "Internal Error")
         // ModelArts: ModelArts.0104 is its documented parameter error; the rest are the emulator's.
         case (.modelArts, .badRequest): ("ModelArts.0104", "Parameter error.")
-        case (.modelArts, .unauthorized): ("ModelArts.0101", "Unauthorized.")
         case (.modelArts, .forbidden): ("ModelArts.0103", "Forbidden.")
         case (.modelArts, .notFound): ("ModelArts.4352", "Processor task version does not exist.")
         case (.modelArts, .internalError): ("ModelArts.0010", "Internal error.")
         case (.modelArts, .unavailable): ("ModelArts.0011", "Service unavailable.")
         // Face edge (video analysis): the emulator's own numbers under the IVA prefix.
         case (.faceEdge, .badRequest): ("IVA.0001", "Invalid parameter")
-        case (.faceEdge, .unauthorized): ("IVA.0002", "Unauthorized")
         case (.faceEdge, .forbidden): ("IVA.0003", "Forbidden")
         case (.faceEdge, .notFound): ("IVA.0004", "Task not found")
         case (.faceEdge, .internalError): ("IVA.0005", "Internal server error")
         case (.faceEdge, .unavailable): ("IVA.0006", "Service unavailable")
-        // IAM answers in Keystone style elsewhere; these only serve injected faults.
-        case (.iam, _): ("IAM.0001", status.reasonPhrase)
         }
     }
 }

@@ -9,8 +9,6 @@ struct ServiceRequest: Sendable {
     let faults: FaultPlan
     let now: Double
 
-    var parameters: Parameters { context.parameters }
-
     func parameter(_ name: String) -> String {
         PercentEncoding.decode(context.parameters.get(name) ?? "")
     }

@@ -31,11 +31,6 @@ enum JSONText {
         return out + "\""
     }
 
-    /// A string literal, or `null` when there is no value.
-    static func optionalString(_ value: String?) -> String {
-        value.map(string) ?? "null"
-    }
-
     /// A JSON number for a Double, keeping a fractional part like the try-on service's
     /// Python-style `5.0` and `0.0`.
     static func number(_ value: Double) -> String {
