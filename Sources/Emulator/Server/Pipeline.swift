@@ -96,13 +96,21 @@ enum ConnectionCut: Sendable {
 
     struct Aborted: Error {}
 
+    /// Ends the connection, then throws so that Hummingbird stops using it.
     func apply(to channel: any Channel) async throws {
-        // Let the partial body reach the client before the connection goes away.
+        // Give the client a moment to read the head and the partial body before the end: some
+        // clients drop data they have buffered but not yet handed out once the connection fails.
         try await Task.sleep(for: .milliseconds(20))
-        if self == .reset, let socket = channel as? any SocketOptionProvider {
-            try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        switch self {
+        case .close:
+            // A half-close waits for NIO's pending writes, so exactly the partial body precedes the FIN.
+            try? await channel.close(mode: .output)
+        case .reset:
+            if let socket = channel as? any SocketOptionProvider {
+                try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            }
+            try? await channel.close()
         }
-        try? await channel.close()
         throw Aborted()
     }
 }

@@ -70,6 +70,7 @@ final class EmulatorState: Sendable {
 
     /// Forgets job starts, tokens, firewall history, counters and balances; keeps the scenario.
     func reset() {
+        // The scenario's faults were validated when it loaded, so re-installing them cannot fail.
         try? apply(scenario)
     }
 
