@@ -13,9 +13,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        // Already a dependency of async-http-client; named so Services and its tests may import NIO modules.
-        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        // Already in the graph through async-http-client and Hummingbird; named so Services may
+        // import NIO modules and the emulator can reach the connection (remote address for the
+        // try-on firewall, SO_LINGER for the connection-reset fault).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        // Also already there through Hummingbird: the emulator's graceful shutdown (ServiceGroup).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // Lua 5.4 and lua-cjson from Debian (liblua5.4-dev, lua-cjson-dev).
@@ -44,6 +48,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                // The server's own logger, set to warnings so its start-up lines stay out of the CLI's output.
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -69,7 +77,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: [
+                "Emulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
     ]
 )

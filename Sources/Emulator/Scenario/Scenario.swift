@@ -1,0 +1,130 @@
+/// The world the emulator serves, loaded from JSON (`--scenario FILE`, `POST /_emulator/scenario`)
+/// or the built-in default. Every key is optional; a missing key takes the default shown in
+/// each property's documentation. Keys are snake_case.
+///
+/// ```json
+/// {
+///   "unknown_ids": "derive",
+///   "credentials": [{"access_key": "AK1", "secret_key": "SK1", "project_id": "p1"}],
+///   "iam": {"token_lifetime_seconds": 86400, "users": [{"name": "u", "password": "pw", "domain": "d", "project_id": "p1"}]},
+///   "tryon": {"query_cost": 0.1, "accounts": [...], "firewall": {...}, "jobs": [...]},
+///   "metastudio": {"jobs": [...]},
+///   "modelarts": {"has_more": "all_returned", "tasks": [...]},
+///   "faceedge": {"tasks": [...]},
+///   "object_storage": {"url_lifetime_seconds": 3600},
+///   "faults": [{"route": "metastudio.job", "kind": "error", "status": 503, "requests": [3]}]
+/// }
+/// ```
+public struct Scenario: Codable, Sendable, Equatable {
+    /// What an id that the scenario does not pin means: `derive` (default) gives it a timeline
+    /// derived from its hash, so any real id list can be dry-run; `not_found` answers 404.
+    public var unknownIDs: UnknownIDPolicy
+    /// AK/SK pairs accepted besides the demo pair.
+    public var credentials: [AccessKeyPair]
+    public var iam: IAMSettings
+    public var tryon: TryOnSettings
+    public var metastudio: MetaStudioSettings
+    public var modelarts: ModelArtsSettings
+    public var faceedge: FaceEdgeSettings
+    public var objectStorage: ObjectStorageSettings
+    /// Faults installed when the scenario loads.
+    public var faults: [FaultRule]
+
+    public init(
+        unknownIDs: UnknownIDPolicy = .derive,
+        credentials: [AccessKeyPair] = [],
+        iam: IAMSettings = .init(),
+        tryon: TryOnSettings = .init(),
+        metastudio: MetaStudioSettings = .init(),
+        modelarts: ModelArtsSettings = .init(),
+        faceedge: FaceEdgeSettings = .init(),
+        objectStorage: ObjectStorageSettings = .init(),
+        faults: [FaultRule] = []
+    ) {
+        self.unknownIDs = unknownIDs
+        self.credentials = credentials
+        self.iam = iam
+        self.tryon = tryon
+        self.metastudio = metastudio
+        self.modelarts = modelarts
+        self.faceedge = faceedge
+        self.objectStorage = objectStorage
+        self.faults = faults
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case unknownIDs = "unknown_ids", credentials, iam, tryon, metastudio, modelarts, faceedge
+        case objectStorage = "object_storage", faults
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            unknownIDs: try c.decode(.unknownIDs, or: .derive),
+            credentials: try c.decode(.credentials, or: []),
+            iam: try c.decode(.iam, or: .init()),
+            tryon: try c.decode(.tryon, or: .init()),
+            metastudio: try c.decode(.metastudio, or: .init()),
+            modelarts: try c.decode(.modelarts, or: .init()),
+            faceedge: try c.decode(.faceedge, or: .init()),
+            objectStorage: try c.decode(.objectStorage, or: .init()),
+            faults: try c.decode(.faults, or: [])
+        )
+    }
+}
+
+/// See ``Scenario/unknownIDs``.
+public enum UnknownIDPolicy: String, Codable, Sendable {
+    case derive
+    case notFound = "not_found"
+}
+
+/// An AK/SK pair and the project it may act on.
+public struct AccessKeyPair: Codable, Sendable, Equatable {
+    public var accessKey: String
+    public var secretKey: String
+    public var projectID: String
+
+    public init(accessKey: String, secretKey: String, projectID: String) {
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.projectID = projectID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accessKey = "access_key", secretKey = "secret_key", projectID = "project_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            accessKey: try c.decode(String.self, forKey: .accessKey),
+            secretKey: try c.decode(String.self, forKey: .secretKey),
+            projectID: try c.decode(.projectID, or: DemoCredentials.projectID)
+        )
+    }
+}
+
+/// Where signed object-storage URLs point and how long they live.
+public struct ObjectStorageSettings: Codable, Sendable, Equatable {
+    /// Lifetime of the signed URLs that ModelArts and MetaStudio hand out (default 3600).
+    public var urlLifetimeSeconds: Double
+
+    public init(urlLifetimeSeconds: Double = 3600) {
+        self.urlLifetimeSeconds = urlLifetimeSeconds
+    }
+
+    enum CodingKeys: String, CodingKey { case urlLifetimeSeconds = "url_lifetime_seconds" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(urlLifetimeSeconds: try c.decode(.urlLifetimeSeconds, or: 3600))
+    }
+}
+
+/// The size of a result file; its content is generated from the seed and the file's path.
+public struct FileSpec: Codable, Sendable, Equatable {
+    public var size: Int
+
+    public init(size: Int) { self.size = size }
+}
