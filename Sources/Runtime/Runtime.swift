@@ -23,8 +23,9 @@ public struct RuntimeOptions: Sendable {
 public struct RunReport: Sendable {
     public enum Outcome: Sendable, Equatable {
         case succeeded
-        /// The main chunk raised: the error as one line, and its traceback.
-        case failed(message: String, traceback: String)
+        /// The main chunk raised: the error as one line, its traceback, and its
+        /// `kind` when it was an error table.
+        case failed(message: String, traceback: String, kind: String?)
         case interrupted
     }
 
@@ -32,11 +33,12 @@ public struct RunReport: Sendable {
     /// Spawned tasks that failed while nobody waited for them.
     public var unobservedFailures: Int
 
-    /// The process exit code of SPEC §1.
+    /// The process exit code of SPEC §1: a configuration error the script ran
+    /// into (missing credentials, say) counts as one, 2.
     public var exitCode: Int32 {
         switch outcome {
         case .interrupted: return 130
-        case .failed: return 1
+        case .failed(_, _, let kind): return kind == "config" ? 2 : 1
         case .succeeded: return unobservedFailures > 0 ? 1 : 0
         }
     }
@@ -94,8 +96,10 @@ public final class Runtime {
         guard let main = scheduler.main, main.outcome != .succeeded else {
             return RunReport(outcome: .succeeded, unobservedFailures: unobserved)
         }
-        let failure = main.failure ?? ("the main chunk failed", "")
-        return RunReport(outcome: .failed(message: failure.message, traceback: failure.traceback), unobservedFailures: unobserved)
+        let failure = main.failure ?? ("the main chunk failed", "", nil)
+        return RunReport(
+            outcome: .failed(message: failure.message, traceback: failure.traceback, kind: failure.kind),
+            unobservedFailures: unobserved)
     }
 
     /// Asks the run to stop: tasks are canceled, their `<close>` variables run,

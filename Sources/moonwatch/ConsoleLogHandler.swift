@@ -6,7 +6,8 @@ import Darwin
 import Logging
 import Services
 
-/// Writes log lines to standard error, as text for people or JSON for machines.
+/// Writes log lines to standard error, as text for people or JSON for machines,
+/// with every secret of the run masked.
 struct ConsoleLogHandler: LogHandler {
     enum Format: String, Sendable, CaseIterable {
         case text, json
@@ -15,10 +16,13 @@ struct ConsoleLogHandler: LogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
     let format: Format
+    /// Removes the run's secrets from every line.
+    let redactor: Redactor
 
-    init(level: Logger.Level, format: Format) {
+    init(level: Logger.Level, format: Format, redactor: Redactor = Redactor()) {
         self.logLevel = level
         self.format = format
+        self.redactor = redactor
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -41,7 +45,7 @@ struct ConsoleLogHandler: LogHandler {
             }
             line = object + "}\n"
         }
-        var bytes = Array(line.utf8)
+        var bytes = Array(redactor.redact(line).utf8)
         bytes.withUnsafeMutableBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 

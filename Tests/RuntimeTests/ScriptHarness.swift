@@ -75,12 +75,12 @@ final class LogCollector: Sendable {
 
 extension RunReport {
     var failureMessage: String? {
-        if case .failed(let message, _) = outcome { return message }
+        if case .failed(let message, _, _) = outcome { return message }
         return nil
     }
 
     var traceback: String? {
-        if case .failed(_, let traceback) = outcome { return traceback }
+        if case .failed(_, let traceback, _) = outcome { return traceback }
         return nil
     }
 }

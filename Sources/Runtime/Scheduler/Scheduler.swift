@@ -213,6 +213,13 @@ final class Scheduler {
             lua_pushvalue(thread, -1)
             lua_xmove(thread, main.L, 1)
         }
+        var kind: String?
+        if lua_type(main.L, -1) == LUA_TTABLE {
+            main.push(.string("kind"))
+            lua_rawget(main.L, -2)
+            kind = main.string(at: -1)
+            main.pop()
+        }
         mw_pushtostring(main.L, -1)
         let message = main.string(at: -1) ?? "?"
         mw_pushtraceback(main.L, thread, message, 0)
@@ -222,7 +229,7 @@ final class Scheduler {
         resetThread(task)
         lua_settop(thread, 0)
         lua_xmove(main.L, thread, 1)
-        task.failure = (message, traceback)
+        task.failure = (message, traceback, kind)
         finish(task, .failed)
     }
 
@@ -244,7 +251,7 @@ final class Scheduler {
         resetThread(task)
         lua_settop(task.thread, 0)
         state.stack(task.thread).push(ScriptError(.canceled, reason))
-        task.failure = ("canceled: \(reason)", "")
+        task.failure = ("canceled: \(reason)", "", ScriptError.Kind.canceled.rawValue)
         finish(task, .canceled)
     }
 

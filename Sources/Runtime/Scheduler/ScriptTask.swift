@@ -32,8 +32,8 @@ final class ScriptTask {
     var waiters: [(task: ScriptTask, generation: UInt64)] = []
 
     var outcome: Outcome?
-    /// The error as one line, and its traceback, for a failed task.
-    var failure: (message: String, traceback: String)?
+    /// The error as one line, its traceback, and the error table's `kind`, for a failed task.
+    var failure: (message: String, traceback: String, kind: String?)?
     /// Someone received this task's error (or the task was canceled).
     var observed = false
     /// The script can no longer reach this task's handle.

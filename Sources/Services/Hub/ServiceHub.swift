@@ -33,6 +33,7 @@ public final class ServiceHub: Sendable {
     ///     ``RetryPolicy/defaults(for:)`` (try-on retries fewer and slower).
     ///   - rateLimits: extra per-service limits (try-on's comes from the configuration).
     ///   - logger: where retries, token renewals and unknown states are logged (redacted).
+    ///   - redactor: where the run's secrets are registered; share it with every log handler.
     ///   - onUnknownState: called once per (service, state) the host does not know.
     public init(
         configuration: MoonwatchConfiguration,
@@ -43,6 +44,7 @@ public final class ServiceHub: Sendable {
         retryPolicies: [ServiceName: RetryPolicy] = [:],
         rateLimits: [ServiceName: RateLimit] = [:],
         logger: Logger? = nil,
+        redactor: Redactor = Redactor(),
         onUnknownState: (@Sendable (ServiceName, String) -> Void)? = nil
     ) {
         self.configuration = configuration
@@ -50,7 +52,6 @@ public final class ServiceHub: Sendable {
         self.clock = clock
         self.random = random
         let counters = RunCounters()
-        let redactor = Redactor()
         self.counters = counters
         self.redactor = redactor
         self.budget = CoinBudget(maxCoins: configuration.tryon.maxCoins, counters: counters)

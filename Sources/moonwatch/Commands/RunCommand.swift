@@ -2,6 +2,7 @@ import ArgumentParser
 import Bindings
 import Lua
 import Runtime
+import Services
 
 /// `moonwatch run SCRIPT [ARG ...]`
 struct RunCommand: ParsableCommand {
@@ -11,6 +12,7 @@ struct RunCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ScriptOptions
+    @OptionGroup var services: ServiceOptions
 
     @Argument(help: "The Lua script.")
     var script: String
@@ -19,10 +21,22 @@ struct RunCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        let redactor = Redactor()
+        let logger = options.logger(redactor: redactor)
+        let setup: ServiceSetup
+        do {
+            setup = try ServiceSetup(options: services, outFlag: options.out, redactor: redactor, logger: logger)
+        } catch let error as ServiceError {
+            Console.error("moonwatch: \(error.message)")
+            throw ExitCode(2)
+        }
+        defer { setup.shutdown() }
+
         let runtime: Runtime
         do throws(ScriptError) {
-            runtime = try Runtime(scriptPath: script, options: options.runtimeOptions)
-            try ScriptEnvironment.install(in: runtime, outDirectory: options.out, arguments: arguments)
+            runtime = try Runtime(scriptPath: script, options: options.runtimeOptions(logger: logger))
+            try ScriptEnvironment.install(in: runtime, outDirectory: setup.configuration.out, arguments: arguments)
+            try APIModule.install(in: runtime, hub: setup.hub)
         } catch {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)
@@ -37,8 +51,8 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         switch report.outcome {
-        case .failed(_, let traceback):
-            Console.error("moonwatch: \(traceback)")
+        case .failed(_, let traceback, _):
+            Console.error("moonwatch: \(redactor.redact(traceback))")
         case .interrupted:
             Console.error("moonwatch: interrupted")
         case .succeeded:

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Logging
 import Runtime
+import Services
 
 /// Options every command that runs a script shares.
 struct ScriptOptions: ParsableArguments {
-    @Option(name: .long, help: "Where downloads and records go.")
-    var out: String = "out"
+    @Option(name: .long, help: "Where downloads and records go (default: `out` of the configuration, else ./out).")
+    var out: String?
 
     @Option(name: .long, help: "debug, info, warning or error.")
     var logLevel: LogLevel = .info
@@ -24,10 +25,15 @@ struct ScriptOptions: ParsableArguments {
         guard instructionBudget >= 0 else { throw ValidationError("--instruction-budget must be 0 or more") }
     }
 
-    var runtimeOptions: RuntimeOptions {
+    /// The run's logger; every line passes through `redactor`.
+    func logger(redactor: Redactor) -> Logger {
         let level = logLevel.level
         let format = logFormat
-        var options = RuntimeOptions(logger: Logger(label: "moonwatch") { _ in ConsoleLogHandler(level: level, format: format) })
+        return Logger(label: "moonwatch") { _ in ConsoleLogHandler(level: level, format: format, redactor: redactor) }
+    }
+
+    func runtimeOptions(logger: Logger) -> RuntimeOptions {
+        var options = RuntimeOptions(logger: logger)
         options.limits.memory = memoryLimit << 20
         options.limits.instructions = instructionBudget == 0 ? nil : instructionBudget
         return options

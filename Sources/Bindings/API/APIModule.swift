@@ -1,0 +1,160 @@
+import CLua
+import Lua
+import Runtime
+import Services
+
+/// The `api` module (SPEC §2.1): one call per service query, the ModelArts
+/// iterator and the waiters. Queries run off the VM's thread through
+/// ``Runtime/perform(_:_:)``; the waiters are Lua loops over those queries and
+/// `task.sleep`, so `on_poll` callbacks are ordinary script code.
+public enum APIModule {
+    static let pagesMetatable = "moonwatch.modelarts.pages"
+
+    /// Installs `api` into `runtime`, answering through `hub`.
+    public static func install(in runtime: Runtime, hub: ServiceHub) throws(ScriptError) {
+        installPagesMetatable(runtime.state)
+        try runtime.evaluate(source, name: "api", host: [
+            ("tryon_result", { call throws(ScriptError) in
+                let arguments = NamedArguments(call: call, function: "api.tryon.result", names: ["inf_id"])
+                guard let infID = try arguments.optionalInteger(1) else { throw arguments.problem(1, "is required (an integer)") }
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    try await query { () async throws(ServiceError) in try await hub.tryon().result(infID: infID) }
+                }
+            }),
+            ("metastudio_job", { call throws(ScriptError) in
+                let arguments = NamedArguments(call: call, function: "api.metastudio.job", names: ["job_id", "app_user_id"])
+                let jobID = try arguments.string(1)
+                let appUserID = try arguments.optionalString(2)
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    try await query { () async throws(ServiceError) in try await hub.metastudio().job(jobID: jobID, appUserID: appUserID) }
+                }
+            }),
+            ("modelarts_results", { call throws(ScriptError) in
+                let resultsQuery = try resultsQuery(call, function: "api.modelarts.results")
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    try await query { () async throws(ServiceError) in try await hub.modelarts().results(resultsQuery) }
+                }
+            }),
+            ("modelarts_pages", { call throws(ScriptError) in
+                let resultsQuery = try resultsQuery(call, function: "api.modelarts.each_result")
+                let pages: ModelArtsPaginator
+                do throws(ServiceError) {
+                    pages = try hub.modelarts().eachResult(resultsQuery)
+                } catch {
+                    throw error.scriptError
+                }
+                pushPages(call.L, pages)
+                return .results(1)
+            }),
+            ("modelarts_next", { call throws(ScriptError) in
+                let pages = try self.pages(call)
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    do throws(ServiceError) {
+                        return [try await pages.next()?.luaValue ?? .nil]
+                    } catch {
+                        throw error.scriptError
+                    }
+                }
+            }),
+            ("faceedge_task", { call throws(ScriptError) in
+                let arguments = NamedArguments(call: call, function: "api.faceedge.task", names: ["task_id", "service"])
+                let taskID = try arguments.string(1)
+                let service = try arguments.optionalString(2) ?? FaceEdgeClient.defaultService
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    try await query { () async throws(ServiceError) in try await hub.faceedge().task(taskID: taskID, service: service) }
+                }
+            }),
+            /// schedule(service, function, initial_delay, min_delay, max_delay, timeout) ->
+            /// the validated schedule, defaults filled in.
+            ("schedule", { call throws(ScriptError) in
+                let service = ServiceName(rawValue: try call.string(1)) ?? .metastudio
+                let function = try call.string(2)
+                let arguments = NamedArguments(call: call, function: function, names: ["service", "function", "initial_delay", "min_delay", "max_delay", "timeout"])
+                let defaults = WaiterSchedule.defaults(for: service)
+                let initialDelay = try arguments.optionalNumber(3) ?? defaults.initialDelay
+                guard initialDelay >= 0, initialDelay.isFinite else { throw arguments.problem(3, "must be a finite number >= 0") }
+                let minDelay = try arguments.optionalNumber(4) ?? defaults.minDelay
+                let maxDelay = try arguments.optionalNumber(5) ?? defaults.maxDelay
+                let timeout = try arguments.optionalNumber(6) ?? defaults.timeout
+                let schedule: WaiterSchedule
+                do throws(ServiceError) {
+                    schedule = try WaiterSchedule(initialDelay: initialDelay, minDelay: minDelay, maxDelay: maxDelay, timeout: timeout)
+                        .validated(function: function)
+                } catch {
+                    throw error.scriptError
+                }
+                for value in [schedule.initialDelay, schedule.minDelay, schedule.maxDelay, schedule.timeout] { call.push(.number(value)) }
+                return .results(4)
+            }),
+            /// next_delay(min_delay, max_delay, attempt, remaining) -> seconds, or nil when time is up.
+            ("next_delay", { call throws(ScriptError) in
+                let schedule = WaiterSchedule(minDelay: try call.number(1), maxDelay: try call.number(2), timeout: .infinity)
+                let delay = schedule.nextDelay(attempt: Int(try call.integer(3)), remaining: try call.number(4), random: hub.random)
+                call.push(delay.map(LuaValue.number) ?? .nil)
+                return .results(1)
+            }),
+            ("now", { call throws(ScriptError) in
+                call.push(.number(hub.clock.now()))
+                return .results(1)
+            }),
+            /// fail(kind, message, service): raises an error table naming the service.
+            ("fail", { call throws(ScriptError) in
+                throw ScriptError(.init(rawValue: try call.string(1)), try call.string(2), fields: ["service": .string(try call.string(3))])
+            }),
+            Runtime.raiseFunction,
+        ])
+    }
+
+    /// Runs one service query and hands its table to Lua.
+    private static func query(_ body: () async throws(ServiceError) -> ServiceResult) async throws(ScriptError) -> [LuaValue] {
+        do throws(ServiceError) {
+            return [try await body().table.luaValue]
+        } catch {
+            throw error.scriptError
+        }
+    }
+
+    private static func resultsQuery(_ call: LuaCall, function: String) throws(ScriptError) -> ModelArtsClient.ResultsQuery {
+        let arguments = NamedArguments(
+            call: call, function: function,
+            names: ["task_id", "version_id", "limit", "offset", "result_property", "process_parameter"])
+        return ModelArtsClient.ResultsQuery(
+            taskID: try arguments.string(1),
+            versionID: try arguments.string(2),
+            limit: try arguments.optionalInteger(3).map { Int(clamping: $0) },
+            offset: try arguments.optionalInteger(4).map { Int(clamping: $0) },
+            resultProperty: try arguments.optionalInteger(5).map { Int(clamping: $0) },
+            processParameter: try arguments.optionalString(6)
+        )
+    }
+
+    // MARK: The ModelArts iterator's state, a userdata that owns the paginator
+
+    private static func installPagesMetatable(_ state: LuaState) {
+        luaL_newmetatable(state.L, pagesMetatable)
+        state.setField("__gc") {
+            state.pushFunction("modelarts pages finalizer") { call throws(ScriptError) in
+                if let slot = lua_touserdata(call.L, 1) {
+                    let pointer = slot.load(as: UnsafeRawPointer?.self)
+                    slot.storeBytes(of: nil, as: UnsafeRawPointer?.self)
+                    if let pointer { Unmanaged<ModelArtsPaginator>.fromOpaque(pointer).release() }
+                }
+                return .none
+            }
+        }
+        state.stack.pop()
+    }
+
+    private static func pushPages(_ L: OpaquePointer, _ pages: ModelArtsPaginator) {
+        let slot = lua_newuserdatauv(L, MemoryLayout<UnsafeRawPointer?>.size, 0)!
+        slot.storeBytes(of: UnsafeRawPointer(Unmanaged.passRetained(pages).toOpaque()), as: UnsafeRawPointer?.self)
+        luaL_setmetatable(L, pagesMetatable)
+    }
+
+    private static func pages(_ call: LuaCall) throws(ScriptError) -> ModelArtsPaginator {
+        guard let slot = luaL_testudata(call.L, 1, pagesMetatable),
+              let pointer = slot.load(as: UnsafeRawPointer?.self)
+        else { throw call.argumentError(1, "ModelArts iterator state expected") }
+        return Unmanaged<ModelArtsPaginator>.fromOpaque(pointer).takeUnretainedValue()
+    }
+}

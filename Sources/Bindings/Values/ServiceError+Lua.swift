@@ -1,0 +1,16 @@
+import Lua
+import Services
+
+extension ServiceError {
+    /// The error table of SPEC §2.5: `kind`, `message` and what is known of
+    /// `service`, `status`, `code`, `request_id`, `retryable`. Messages are
+    /// already redacted by the Services layer.
+    var scriptError: ScriptError {
+        var fields: [String: LuaValue] = ["retryable": .boolean(retryable)]
+        if let service { fields["service"] = .string(service) }
+        if let status { fields["status"] = .integer(Int64(status)) }
+        if let code { fields["code"] = .string(code) }
+        if let requestID { fields["request_id"] = .string(requestID) }
+        return ScriptError(ScriptError.Kind(rawValue: kind.rawValue), message, fields: fields)
+    }
+}

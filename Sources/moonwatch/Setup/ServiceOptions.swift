@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// How the services are reached: a configuration file and profile, or the built-in emulator.
+struct ServiceOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (default: ./moonwatch.toml when present).")
+    var config: String?
+
+    @Option(name: .long, help: "A profile of the configuration file ([profiles.NAME]).")
+    var profile: String?
+
+    @Flag(name: .long, help: "Start the built-in emulator on a free loopback port and point every service at it, with its demo credentials.")
+    var emulator = false
+
+    @Option(name: .long, help: "With --emulator: how many times faster than real time its jobs run.")
+    var emulatorSpeed: Double = 1
+
+    func validate() throws {
+        if emulator && config != nil {
+            throw ValidationError("--emulator brings its own configuration; drop --config")
+        }
+        guard emulatorSpeed > 0, emulatorSpeed.isFinite else { throw ValidationError("--emulator-speed must be a number > 0") }
+    }
+}

@@ -1,0 +1,65 @@
+import Emulator
+import Foundation
+import Logging
+import Services
+
+/// The services of one run: the configuration, the HTTP transport, the hub of
+/// clients and, with `--emulator`, the in-process emulator they talk to.
+final class ServiceSetup {
+    let configuration: MoonwatchConfiguration
+    let hub: ServiceHub
+    private let transport: AsyncHTTPTransport
+    private let emulator: RunningEmulator?
+
+    /// - Throws: a `config` ServiceError naming the file, key or variable at fault.
+    init(options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger) throws {
+        var environment = ProcessInfo.processInfo.environment
+        let toml: String?
+        let file: String
+        if options.emulator {
+            let speed = options.emulatorSpeed
+            let running = try blocking { try await Emulator.start(EmulatorOptions(speed: speed)) }
+            emulator = running
+            toml = running.configTOML
+            file = "the emulator's configuration"
+            environment.merge(Self.demoEnvironment) { _, demo in demo }
+            logger.info("emulator serving on \(running.baseURL)")
+        } else {
+            emulator = nil
+            let path = options.config ?? (FileManager.default.fileExists(atPath: "moonwatch.toml") ? "moonwatch.toml" : nil)
+            file = path ?? "moonwatch.toml"
+            if let path {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ServiceError(.config, "cannot read configuration file \(path)")
+                }
+                toml = String(decoding: data, as: UTF8.self)
+            } else {
+                toml = nil
+            }
+        }
+        configuration = try MoonwatchConfiguration.load(
+            toml: toml, file: file, profile: options.profile, environment: environment,
+            flags: outFlag.map { [(key: "out", value: $0)] } ?? [])
+        transport = AsyncHTTPTransport()
+        hub = ServiceHub(
+            configuration: configuration, environment: environment, transport: transport, logger: logger, redactor: redactor)
+    }
+
+    /// The environment variables the emulator's configuration names, with its demo credentials.
+    static let demoEnvironment = [
+        "TRYON_OPEN_ID": DemoCredentials.tryOnOpenID,
+        "TRYON_API_KEY": DemoCredentials.tryOnAPIKey,
+        "CLOUD_SDK_AK": DemoCredentials.accessKey,
+        "CLOUD_SDK_SK": DemoCredentials.secretKey,
+    ]
+
+    /// Closes connections and stops the emulator.
+    func shutdown() {
+        let transport = self.transport
+        let emulator = self.emulator
+        try? blocking {
+            try? await transport.shutdown()
+            await emulator?.shutdown()
+        }
+    }
+}
