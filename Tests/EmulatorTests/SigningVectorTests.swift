@@ -48,7 +48,7 @@ import Testing
         lowered["x-sdk-date"] = v.date
         let view = SignedRequestView(
             method: "GET", rawPath: v.path, query: QueryString(v.rawQuery),
-            header: { lowered[$0] }, bodySHA256Hex: SHA256Hex.empty
+            headers: lowered.map { ($0.key, $0.value) }, bodySHA256Hex: SHA256Hex.empty
         )
         let check = SDKSignatureCheck { $0 == v.accessKey ? SigningKey(secret: v.secretKey) : nil }
         let authorization = "SDK-HMAC-SHA256 Access=\(v.accessKey), SignedHeaders=\(v.signedHeaders), Signature=\(v.signature)"

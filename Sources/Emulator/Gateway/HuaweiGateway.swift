@@ -21,13 +21,15 @@ struct HuaweiGateway: Sendable {
         let scenario = state.scenario
         let check = SDKSignatureCheck { scenario.signingKeys[$0]?.key }
         let request = req.request
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(request.headers.count + 1)
+        if let authority = request.head.authority { headers.append(("host", authority)) }
+        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
         let view = SignedRequestView(
             method: request.method.rawValue,
             rawPath: request.uri.path,
             query: req.query,
-            header: { name in
-                name == "host" ? request.head.authority : HeaderName(name).flatMap { request.headers[$0] }
-            },
+            headers: headers,
             bodySHA256Hex: try await bodyHash(of: request)
         )
         switch check.verify(view, authorization: authorization, now: req.now) {

@@ -4,6 +4,10 @@ enum SDKCanonicalRequest {
     /// CanonicalURI: every segment of the raw path decoded, then re-encoded with the unreserved
     /// set, and a trailing `/` added when missing (only here, not on the request line).
     static func uri(rawPath: String) -> String {
+        // The common case: nothing to encode, so the path is already canonical.
+        if rawPath.utf8.allSatisfy({ $0 == UInt8(ascii: "/") || PercentEncoding.isUnreserved($0) }) {
+            return rawPath.utf8.last == UInt8(ascii: "/") ? rawPath : rawPath + "/"
+        }
         var out: [UInt8] = []
         out.reserveCapacity(rawPath.utf8.count + 8)
         let path = Array(rawPath.utf8)

@@ -3,9 +3,18 @@ struct SignedRequestView {
     var method: String
     var rawPath: String
     var query: QueryString
-    /// Looks a header up by its lower-case name (`host` included).
-    var header: (String) -> String?
+    /// The request's headers as (lower-case name, value), `host` included.
+    var headers: [(name: String, value: String)]
     var bodySHA256Hex: String
+
+    /// The value of a header by lower-case name; several values are joined with ", ".
+    func header(_ name: String) -> String? {
+        var found: String?
+        for field in headers where field.name == name {
+            found = found.map { "\($0), \(field.value)" } ?? field.value
+        }
+        return found
+    }
 }
 
 /// Why a signed request was refused; each case maps onto one APIGW.0301 message.
