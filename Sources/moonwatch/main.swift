@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// The `moonwatch` command line (SPEC §1).
-struct Moonwatch: ParsableCommand {
+struct Moonwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moonwatch",
         abstract: "Run Lua workflow scripts that watch cloud AI jobs and fetch their results.",
@@ -13,10 +13,22 @@ struct Moonwatch: ParsableCommand {
     )
 }
 
+/// Opens the existential so the async `run` is chosen (on `any AsyncParsableCommand`
+/// the synchronous `run` inherited from ParsableCommand wins overload resolution).
+func runAsync<Command: AsyncParsableCommand>(_ command: Command) async throws {
+    var command = command
+    try await command.run()
+}
+
 // Usage errors exit with 2, as SPEC §1 says, rather than argument-parser's 64.
 do {
     var command = try Moonwatch.parseAsRoot()
-    try command.run()
+    if let asyncCommand = command as? any AsyncParsableCommand {
+        try await runAsync(asyncCommand)
+    } else {
+        // `run` keeps this thread for the Lua VM; async work runs on other threads.
+        try command.run()
+    }
 } catch {
     let code = Moonwatch.exitCode(for: error)
     let message = Moonwatch.fullMessage(for: error)
