@@ -13,10 +13,22 @@ struct Moonwatch: ParsableCommand {
     )
 }
 
+/// Runs an async subcommand (`emulator`): on an existential, `run()` would pick
+/// the synchronous requirement, which only prints the help.
+func runAsync<Command: AsyncParsableCommand>(_ command: Command) async throws {
+    var command = command
+    try await command.run()
+}
+
 // Usage errors exit with 2, as SPEC §1 says, rather than argument-parser's 64.
 do {
     var command = try Moonwatch.parseAsRoot()
-    try command.run()
+    // `emulator` is async; its synchronous `run()` would only print the help.
+    if let serving = command as? any AsyncParsableCommand {
+        try await runAsync(serving)
+    } else {
+        try command.run()
+    }
 } catch {
     let code = Moonwatch.exitCode(for: error)
     let message = Moonwatch.fullMessage(for: error)
