@@ -154,9 +154,10 @@ public final class Downloader: Sendable {
                     "download of \(state.target.path) interrupted at byte \(state.offset): \(redactor.redact(error.description)); resuming")
             case .expired:
                 guard request.canRefresh else {
+                    let kept = state.offset > 0 ? "; the \(state.offset) bytes so far are kept in \(state.target.path).part" : ""
                     throw ServiceError(
                         .download,
-                        "GET \(url.shown): the signed URL has expired (HTTP 403, Request has expired); pass `refresh` to renew it; \(state.offset) bytes are kept in \(state.target.path).part",
+                        "GET \(url.shown): the signed URL has expired; pass `refresh` to renew it\(kept)",
                         status: 403, retryable: false)
                 }
                 return .urlExpired(receivedBytes: state.received)
