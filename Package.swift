@@ -71,6 +71,9 @@ let package = Package(
             name: "ServicesTests",
             dependencies: [
                 "Services",
+                // The downloader's tests run against the emulator's object storage and its faults.
+                "Emulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Run-wide counters for the summary table: requests (polls) sent, retries and
-/// throttled answers per service, and try-on coins spent.
+/// throttled answers per service, try-on coins spent, and downloads (bytes,
+/// files, and the time spent downloading, for the rate).
 public final class RunCounters: Sendable {
     /// A consistent copy of the counters.
     public struct Snapshot: Sendable, Equatable {
@@ -14,7 +15,27 @@ public final class RunCounters: Sendable {
         /// Try-on coins charged (0.1 per query sent), in thousandths.
         public var milliCoinsSpent: Int = 0
 
+        /// Body bytes written by downloads (resumed bytes are not counted twice).
+        public var downloadBytes: Int64 = 0
+        /// Downloads that ended with a complete file, fetched or skipped.
+        public var downloadsFinished: Int = 0
+        /// Of those, the ones skipped because the file was already complete.
+        public var downloadsSkipped: Int = 0
+        /// Downloads in progress (holding one of the run's download slots).
+        public var downloadsActive: Int = 0
+        /// Monotonic seconds during which at least one download was active, up to
+        /// ``downloadBusySince``.
+        public var downloadBusySeconds: Double = 0
+        /// When the current busy stretch began (nil while no download is active).
+        public var downloadBusySince: Double?
+
         public var coinsSpent: Double { Double(milliCoinsSpent) / 1000 }
+
+        /// Bytes per second while downloads were running, at monotonic time `now`.
+        public func downloadRate(now: Double) -> Double {
+            let seconds = downloadBusySeconds + (downloadBusySince.map { max(0, now - $0) } ?? 0)
+            return seconds > 0 ? Double(downloadBytes) / seconds : 0
+        }
         public var totalRequests: Int { requests.values.reduce(0, +) }
         public var totalRetries: Int { retries.values.reduce(0, +) }
     }
@@ -29,4 +50,32 @@ public final class RunCounters: Sendable {
     public func countRetry(_ service: String) { state.withLock { $0.retries[service, default: 0] += 1 } }
     public func countThrottled(_ service: String) { state.withLock { $0.throttled[service, default: 0] += 1 } }
     func addMilliCoins(_ amount: Int) { state.withLock { $0.milliCoinsSpent += amount } }
+
+    func addDownloadedBytes(_ count: Int) { state.withLock { $0.downloadBytes += Int64(count) } }
+
+    func countDownloadFinished(skipped: Bool) {
+        state.withLock {
+            $0.downloadsFinished += 1
+            if skipped { $0.downloadsSkipped += 1 }
+        }
+    }
+
+    /// A download took a slot at monotonic time `now`.
+    func downloadStarted(now: Double) {
+        state.withLock {
+            if $0.downloadsActive == 0 { $0.downloadBusySince = now }
+            $0.downloadsActive += 1
+        }
+    }
+
+    /// A download gave its slot back at monotonic time `now`.
+    func downloadEnded(now: Double) {
+        state.withLock {
+            $0.downloadsActive -= 1
+            if $0.downloadsActive == 0, let since = $0.downloadBusySince {
+                $0.downloadBusySeconds += max(0, now - since)
+                $0.downloadBusySince = nil
+            }
+        }
+    }
 }

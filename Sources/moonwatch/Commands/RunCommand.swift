@@ -37,6 +37,7 @@ struct RunCommand: ParsableCommand {
             runtime = try Runtime(scriptPath: script, options: options.runtimeOptions(logger: logger))
             try ScriptEnvironment.install(in: runtime, outDirectory: setup.configuration.out, arguments: arguments)
             try APIModule.install(in: runtime, hub: setup.hub)
+            try HTTPModule.install(in: runtime, downloader: setup.downloader)
         } catch {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Services
 
 /// How the services are reached: a configuration file and profile, or the built-in emulator.
 struct ServiceOptions: ParsableArguments {
@@ -14,7 +15,11 @@ struct ServiceOptions: ParsableArguments {
     @Option(name: .long, help: "With --emulator: how many times faster than real time its jobs run.")
     var emulatorSpeed: Double = 1
 
+    @Option(name: .long, help: "Downloads in progress at once, run-wide; the others wait.")
+    var maxDownloads: Int = DownloadOptions.defaultMaxConcurrent
+
     func validate() throws {
+        guard maxDownloads >= 1 else { throw ValidationError("--max-downloads must be 1 or more") }
         if emulator && config != nil {
             throw ValidationError("--emulator brings its own configuration; drop --config")
         }

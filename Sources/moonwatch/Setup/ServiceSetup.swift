@@ -4,10 +4,11 @@ import Logging
 import Services
 
 /// The services of one run: the configuration, the HTTP transport, the hub of
-/// clients and, with `--emulator`, the in-process emulator they talk to.
+/// clients, the downloader and, with `--emulator`, the in-process emulator they talk to.
 final class ServiceSetup {
     let configuration: MoonwatchConfiguration
     let hub: ServiceHub
+    let downloader: Downloader
     private let transport: AsyncHTTPTransport
     private let emulator: RunningEmulator?
 
@@ -43,6 +44,9 @@ final class ServiceSetup {
         transport = AsyncHTTPTransport()
         hub = ServiceHub(
             configuration: configuration, environment: environment, transport: transport, logger: logger, redactor: redactor)
+        downloader = Downloader(
+            outDirectory: configuration.out, options: DownloadOptions(maxConcurrent: options.maxDownloads),
+            counters: hub.counters, redactor: redactor, logger: logger)
     }
 
     /// The environment variables the emulator's configuration names, with its demo credentials.
@@ -56,9 +60,11 @@ final class ServiceSetup {
     /// Closes connections and stops the emulator.
     func shutdown() {
         let transport = self.transport
+        let downloader = self.downloader
         let emulator = self.emulator
         try? blocking {
             try? await transport.shutdown()
+            try? await downloader.shutdown()
             await emulator?.shutdown()
         }
     }

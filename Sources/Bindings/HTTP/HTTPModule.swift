@@ -1,0 +1,77 @@
+import CLua
+import Lua
+import Runtime
+import Services
+
+/// The `http` module (SPEC §2.2): `http.download(url, dest, opts)`.
+///
+/// The Lua wrapper checks the options and loops: the host function downloads
+/// off the VM's thread (``Runtime/perform(_:_:)``) and returns the result
+/// table, or `false` when the signed URL has expired; the wrapper then calls
+/// the script's `refresh` (script code, so it may itself query services) and
+/// calls the host again with the fresh URL, which continues the same `.part`.
+public enum HTTPModule {
+    /// Installs `http` into `runtime`, downloading through `downloader`.
+    public static func install(in runtime: Runtime, downloader: Downloader) throws(ScriptError) {
+        try runtime.evaluate(source, name: "http", host: [
+            Runtime.raiseFunction,
+            /// download(url, dest, sha256, md5, size, overwrite, can_refresh) ->
+            /// the result table, or false and the bytes this call received when the URL expired.
+            ("download", { call throws(ScriptError) in
+                let request = try downloadRequest(call)
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    do throws(ServiceError) {
+                        switch try await downloader.download(request) {
+                        case .finished(let result):
+                            return [.table(table(result))]
+                        case .urlExpired(let receivedBytes):
+                            return [.boolean(false), .integer(receivedBytes)]
+                        }
+                    } catch {
+                        throw error.scriptError
+                    }
+                }
+            }),
+        ])
+    }
+
+    private static func downloadRequest(_ call: LuaCall) throws(ScriptError) -> DownloadRequest {
+        let arguments = NamedArguments(
+            call: call, function: "http.download",
+            names: ["url", "dest", "sha256", "md5", "size", "overwrite", "refresh"])
+        let sha256 = try hexDigest(arguments, 3, length: 64)
+        let md5 = try hexDigest(arguments, 4, length: 32)
+        let size = try arguments.optionalInteger(5)
+        if let size, size < 0 { throw arguments.problem(5, "must be a size in bytes (>= 0), got \(size)") }
+        return DownloadRequest(
+            url: try call.string(1), destination: try call.string(2),
+            checks: DownloadChecks(sha256: sha256, md5: md5, size: size),
+            overwrite: lua_toboolean(call.L, 6) != 0, canRefresh: lua_toboolean(call.L, 7) != 0)
+    }
+
+    /// A hex digest of `length` digits, or nil when absent.
+    private static func hexDigest(_ arguments: NamedArguments, _ index: Int32, length: Int) throws(ScriptError) -> String? {
+        guard let text = try arguments.optionalString(index) else { return nil }
+        guard text.utf8.count == length, text.utf8.allSatisfy({ $0.isHexDigit }) else {
+            throw arguments.problem(index, "must be \(length) hexadecimal digits, got '\(text.prefix(80))'")
+        }
+        return text.lowercased()
+    }
+
+    private static func table(_ result: DownloadResult) -> LuaTable {
+        var table = LuaTable()
+        table["path"] = .string(result.path)
+        table["bytes"] = .integer(result.bytes)
+        table["sha256"] = .string(result.sha256)
+        table["resumed"] = .boolean(result.resumed)
+        table["skipped"] = .boolean(result.skipped)
+        return table
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+    }
+}
