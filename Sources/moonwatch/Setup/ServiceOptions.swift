@@ -1,4 +1,5 @@
 import ArgumentParser
+import Services
 
 /// How the services are reached: a configuration file and profile, or the built-in emulator.
 struct ServiceOptions: ParsableArguments {
@@ -14,10 +15,16 @@ struct ServiceOptions: ParsableArguments {
     @Option(name: .long, help: "With --emulator: how many times faster than real time its jobs run.")
     var emulatorSpeed: Double = 1
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds without any try-on query after the service's firewall blocks this client (it blocks for 5 minutes); the rate is then halved.",
+        valueName: "seconds"))
+    var tryonCooldown: Double = BlockBackoff.tryOn.cooldown
+
     func validate() throws {
         if emulator && config != nil {
             throw ValidationError("--emulator brings its own configuration; drop --config")
         }
         guard emulatorSpeed > 0, emulatorSpeed.isFinite else { throw ValidationError("--emulator-speed must be a number > 0") }
+        guard tryonCooldown >= 0, tryonCooldown.isFinite else { throw ValidationError("--tryon-cooldown must be a number >= 0") }
     }
 }
