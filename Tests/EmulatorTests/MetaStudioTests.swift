@@ -70,6 +70,27 @@ import Testing
         }
     }
 
+    @Test func aTimelineInPollsAdvancesPerQueryNotPerSecond() async throws {
+        let pinned = MetaStudioJob(jobID: "p", timeline: [
+            .init(state: "WAITING", polls: 1), .init(state: "PROCESSING", polls: 2), .init(state: "SUCCEED"),
+        ])
+        try await EmulatorHarness.with(scenario: Scenario(metastudio: .init(jobs: [pinned]))) { h in
+            var states: [String] = []
+            for _ in 0..<5 {
+                states.append(try await h.signedGET(h.metaStudioPath("p")).json["state"] as? String ?? "?")
+            }
+            // The clock never moved: only the queries did.
+            #expect(states == ["WAITING", "PROCESSING", "PROCESSING", "SUCCEED", "SUCCEED"])
+            // The cover exists once the job has succeeded; looking at it is not a query.
+            let cover = try #require(try await h.signedGET(h.metaStudioPath("p")).json["model_cover_url"] as? String)
+            #expect(try await TestHTTP.send(.GET, cover).status == 200)
+        }
+        let mixed = MetaStudioJob(jobID: "m", timeline: [.init(state: "WAITING", polls: 1), .init(state: "PROCESSING", seconds: 3), .init(state: "SUCCEED")])
+        await #expect(throws: ScenarioError.self) {
+            try await EmulatorHarness.with(scenario: Scenario(metastudio: .init(jobs: [mixed]))) { _ in }
+        }
+    }
+
     @Test func unknownJobsAre404WhenTheScenarioSaysSo() async throws {
         let pinned = MetaStudioJob(jobID: "pinned", timeline: [.init(state: "PROCESSING", seconds: 5), .init(state: "SUCCEED")])
         let scenario = Scenario(unknownIDs: .notFound, metastudio: .init(jobs: [pinned]))

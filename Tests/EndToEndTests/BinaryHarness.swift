@@ -32,11 +32,18 @@ struct BinaryHarness {
     }
 
     /// Starts the binary; the caller waits for it.
-    func start(_ arguments: [String]) throws -> (Process, URL, URL) {
+    /// - Parameters:
+    ///   - environment: the child's whole environment (default: this process's).
+    ///   - onExit: called on another thread when the child has exited.
+    func start(
+        _ arguments: [String], environment: [String: String]? = nil, onExit: (@Sendable (Process) -> Void)? = nil
+    ) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.currentDirectoryURL = folder
+        if let environment { process.environment = environment }
+        process.terminationHandler = onExit
         let out = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
         let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -45,6 +52,29 @@ struct BinaryHarness {
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
         return (process, out, err)
+    }
+
+    /// Runs the binary to its end without blocking a thread of the test: an
+    /// emulator in the test process answers the child from the same threads.
+    func run(_ arguments: [String], environment: [String: String]) async throws -> Result {
+        let started = Date()
+        var files: (URL, URL)?
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            do {
+                let (_, out, err) = try start(arguments, environment: environment) { process in
+                    continuation.resume(returning: process.terminationStatus)
+                }
+                files = (out, err)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        return Result(
+            status: status,
+            stdout: files.flatMap { try? String(contentsOf: $0.0, encoding: .utf8) } ?? "",
+            stderr: files.flatMap { try? String(contentsOf: $0.1, encoding: .utf8) } ?? "",
+            seconds: Date().timeIntervalSince(started)
+        )
     }
 
     func run(_ arguments: String...) throws -> Result {

@@ -138,6 +138,14 @@ final class TryOnTests: XCTestCase {
         XCTAssertEqual(budget.spent, 1.0)
     }
 
+    func testTheEchoedOpenIDNeverReachesTheScript() async throws {
+        let data = #"{"state": 1, "openId": "open-id-secret", "shareUser": -1, "note": ["by open-id-secret"]}"#
+        let result = try await client(FakeTransport(responses: [answer(data)])).result(infID: 1)
+        XCTAssertEqual(result.table["openId"], .string("***"))
+        XCTAssertEqual(result.table["note"], .array([.string("by ***")]))
+        XCTAssertEqual(result.table["shareUser"], .integer(-1))
+    }
+
     func testKeysAreRegisteredWithTheRedactor() {
         let redactor = Redactor()
         _ = client(FakeTransport(responses: []), redactor: redactor)

@@ -15,8 +15,9 @@ struct FaceEdgeRoute: Sendable {
         guard let task = state.scenario.faceEdgeTask(taskID, service: service) else {
             return .service(.faceEdge, .notFound, detail: "task \(taskID) of service \(service)")
         }
-        let start = state.jobs.start(of: .faceEdge, id: "\(service)/\(taskID)", now: req.now)
-        let position = TimelinePosition(of: task.timeline, at: state.elapsed(since: start, now: req.now))
+        let progress = state.jobs.query(of: .faceEdge, id: "\(service)/\(taskID)", now: req.now)
+        let start = progress.start
+        let position = state.position(on: task.timeline, progress, now: req.now)
         let updated = state.realTime(start: start, scenarioSeconds: position.enteredAt)
         return .json(.ok, body(task: task, project: project, state: position.step.state, created: start, updated: updated))
     }

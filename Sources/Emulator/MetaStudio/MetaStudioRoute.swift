@@ -17,8 +17,9 @@ struct MetaStudioRoute: Sendable {
         guard let job = state.scenario.metaStudioJob(jobID) else {
             return .service(.metaStudio, .notFound, detail: "job \(jobID) does not exist")
         }
-        let start = state.jobs.start(of: .metaStudio, id: jobID, now: req.now)
-        let position = TimelinePosition(of: job.timeline, at: state.elapsed(since: start, now: req.now))
+        let progress = state.jobs.query(of: .metaStudio, id: jobID, now: req.now)
+        let start = progress.start
+        let position = state.position(on: job.timeline, progress, now: req.now)
         return .json(.ok, body(job: job, position: position, start: start, req: req))
     }
 

@@ -62,8 +62,9 @@ struct ObjectStorageRoute: Sendable {
             guard parts.count == 2, parts[0] == "covers", parts[1].hasSuffix(".png") else { return .noSuchKey }
             let jobID = String(parts[1].dropLast(4))
             guard let job = scenario.metaStudioJob(jobID) else { return .noSuchKey }
-            let start = state.jobs.start(of: .metaStudio, id: jobID, now: now)
-            let position = TimelinePosition(of: job.timeline, at: state.elapsed(since: start, now: now))
+            let progress = state.jobs.progress(of: .metaStudio, id: jobID, now: now)
+            let start = progress.start
+            let position = state.position(on: job.timeline, progress, now: now)
             guard position.step.state == "SUCCEED" else { return .noSuchKey }
             let size = job.cover?.size ?? DefaultJobs.metaStudio(jobID: jobID, seed: state.seed).cover?.size ?? 0
             let finished = state.realTime(start: start, scenarioSeconds: position.enteredAt)

@@ -49,6 +49,11 @@ final class EmulatorState: Sendable {
         (now - start) * speed
     }
 
+    /// Where a job with `progress` is on `timeline` at `now`.
+    func position<S>(on timeline: [TimelineStep<S>], _ progress: JobBook.Progress, now: Double) -> TimelinePosition<S> {
+        TimelinePosition(of: timeline, at: elapsed(since: progress.start, now: now), queries: progress.queries)
+    }
+
     /// The real time at which a job that started at `start` reaches `scenarioSeconds`.
     func realTime(start: Double, scenarioSeconds: Double) -> Double {
         start + scenarioSeconds / speed

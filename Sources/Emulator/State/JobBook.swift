@@ -1,8 +1,14 @@
 import Synchronization
 
-/// When each job was first asked about. A job's timeline starts at its first query, so a
-/// batch of ids polled over an hour each runs its own course.
+/// When each job was first asked about, and how often it was queried. A job's timeline
+/// starts at its first query, so a batch of ids polled over an hour each runs its own course.
 final class JobBook: Sendable {
+    /// A job's start and the queries it has answered (see ``TimelineStep/polls``).
+    struct Progress: Sendable {
+        var start: Double
+        var queries: Int
+    }
+
     enum Service: Hashable, Sendable {
         case tryOn, metaStudio, faceEdge
     }
@@ -12,15 +18,27 @@ final class JobBook: Sendable {
         let id: String
     }
 
-    private let started = Mutex<[Key: Double]>([:])
+    private let started = Mutex<[Key: Progress]>([:])
 
-    /// The job's start time, recording `now` on the first call.
-    func start(of service: Service, id: String, now: Double) -> Double {
+    /// Counts one query of the job, recording `now` as its start on the first.
+    func query(of service: Service, id: String, now: Double) -> Progress {
         started.withLock { table in
             let key = Key(service: service, id: id)
-            if let time = table[key] { return time }
-            table[key] = now
-            return now
+            var progress = table[key] ?? Progress(start: now, queries: 0)
+            progress.queries += 1
+            table[key] = progress
+            return progress
+        }
+    }
+
+    /// The job's progress without counting a query (a file lookup); starts it if unknown.
+    func progress(of service: Service, id: String, now: Double) -> Progress {
+        started.withLock { table in
+            let key = Key(service: service, id: id)
+            if let progress = table[key] { return progress }
+            let progress = Progress(start: now, queries: 0)
+            table[key] = progress
+            return progress
         }
     }
 

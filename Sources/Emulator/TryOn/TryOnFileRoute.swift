@@ -21,8 +21,9 @@ struct TryOnFileRoute: Sendable {
         guard parts.count == 3, parts[0] == "result", let infID = Int64(parts[1]),
             let job = state.scenario.tryOnJob(infID)
         else { return nil }
-        let start = state.jobs.start(of: .tryOn, id: String(infID), now: now)
-        let position = TimelinePosition(of: job.timeline, at: state.elapsed(since: start, now: now))
+        let progress = state.jobs.progress(of: .tryOn, id: String(infID), now: now)
+        let start = progress.start
+        let position = state.position(on: job.timeline, progress, now: now)
         guard position.step.state == 2 else { return nil }
         let files = job.files ?? DefaultJobs.tryOn(infID: infID, seed: state.seed).files
         let spec: FileSpec? = switch parts[2] {

@@ -27,8 +27,8 @@ struct TryOnRoute: Sendable {
         guard let job = scenario.tryOnJob(query.infID) else {
             return .tryOnError(.notFound, "task \(query.infID) not found")
         }
-        let start = state.jobs.start(of: .tryOn, id: String(query.infID), now: req.now)
-        let position = TimelinePosition(of: job.timeline, at: state.elapsed(since: start, now: req.now))
+        let progress = state.jobs.query(of: .tryOn, id: String(query.infID), now: req.now)
+        let position = state.position(on: job.timeline, progress, now: req.now)
         let reported = charge == .insufficient ? -2 : position.step.state
         return .json(.ok, Self.body(job: job, openID: query.openID, state: reported, position: position.step.position ?? 0))
     }

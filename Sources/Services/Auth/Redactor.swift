@@ -39,6 +39,21 @@ public final class Redactor: Sendable {
         }
         return output
     }
+
+    /// `value` with every secret in its strings masked, keys and structure kept.
+    public func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(redact(text))
+        case .array(let values): .array(values.map(redact))
+        case .object(let object): .object(redact(object))
+        default: value
+        }
+    }
+
+    /// `object` with every secret in its string values masked.
+    public func redact(_ object: JSONObject) -> JSONObject {
+        JSONObject(object.pairs.map { ($0.key, redact($0.value)) })
+    }
 }
 
 extension String {

@@ -5,7 +5,9 @@
 /// before each request (retries included) and refuses once `max_coins` would
 /// be passed; after a state -2 answer (out of coins) no further try-on query
 /// is sent in the run. The run-wide rate limiter spaces queries out, because
-/// the service blocks fast pollers by IP.
+/// the service blocks fast pollers by IP; when it blocks us anyway (HTTP 403
+/// with its firewall's HTML page), the whole run stops querying for the
+/// ``BlockBackoff/cooldown``, lowers its rate, and retries after it.
 public struct TryOnClient: Sendable {
     /// The account keys (secrets, registered with the redactor).
     public struct Keys: Sendable {
@@ -22,14 +24,20 @@ public struct TryOnClient: Sendable {
     /// Prefix of `body_url` and `showUrl` (plain string concatenation).
     public var ossURL: String
     public var budget: CoinBudget
+    /// What a firewall block does to the run's try-on queries.
+    public var blockBackoff: BlockBackoff
     private let keys: Keys
 
-    public init(caller: ServiceCaller, apiURL: ServiceURL, ossURL: String, keys: Keys, budget: CoinBudget) {
+    public init(
+        caller: ServiceCaller, apiURL: ServiceURL, ossURL: String, keys: Keys, budget: CoinBudget,
+        blockBackoff: BlockBackoff = .tryOn
+    ) {
         self.caller = caller
         self.apiURL = apiURL
         self.ossURL = ossURL
         self.keys = keys
         self.budget = budget
+        self.blockBackoff = blockBackoff
         caller.redactor.register(keys.openID)
         caller.redactor.register(keys.apiKey)
     }
@@ -49,13 +57,38 @@ public struct TryOnClient: Sendable {
         let caller = caller
         let budget = budget
         let ossURL = ossURL
+        let backoff = blockBackoff
         return try await caller.withRetries { _ in
             try budget.check()
             let response = try await caller.sendOnce(sealed) { () throws(ServiceError) in try budget.charge() }
+            if Self.isFirewallBlock(response) { throw Self.blocked(response, caller: caller, backoff: backoff) }
             return try Self.interpret(
                 response, infID: infID, ossURL: ossURL, budget: budget, redactor: caller.redactor,
                 wallNow: caller.clock.wallNow(), unknown: caller.noteUnknownState)
         }
+    }
+
+    /// The firewall in front of the try-on API answers a blocked client with
+    /// 403 and a short HTML page; the API itself answers in JSON, so a 403
+    /// whose body is not JSON is the firewall.
+    public static func isFirewallBlock(_ response: ServiceResponse) -> Bool {
+        response.status == 403 && (try? JSONParser.parse(response.body)) == nil
+    }
+
+    /// Pauses the run's try-on limiter for the cool-down and lowers its rate
+    /// (once per block), and returns the `throttled` error whose `Retry-After`
+    /// makes the retry wait out the cool-down.
+    static func blocked(_ response: ServiceResponse, caller: ServiceCaller, backoff: BlockBackoff) -> ServiceError {
+        let lowered = caller.limiter?.block(for: backoff.cooldown, slowingBy: backoff.rateFactor)
+        let cooldown = backoff.cooldown
+        let seconds = cooldown == cooldown.rounded() && cooldown < 1e15 ? String(Int64(cooldown)) : String(cooldown)
+        var message = "the try-on service's firewall blocked this client's IP (HTTP 403 with an HTML page): "
+            + "polling too fast; no try-on query is sent for \(seconds) s"
+        if let lowered { message += ", then at most \(lowered)" }
+        if lowered != nil { caller.logger?.warning("\(message)", metadata: ["service": "tryon"]) }
+        return ServiceError(
+            .throttled, message, service: ServiceName.tryon.rawValue, status: response.status,
+            requestID: response.headers["X-Request-Id"], retryable: true, retryAfter: backoff.cooldown)
     }
 
     /// 1 → queued, 2 → succeeded, -1 → failed, else unknown (-2 is handled before).
@@ -91,7 +124,8 @@ public struct TryOnClient: Sendable {
                     + ServiceError.snippet(redactor.redact(response.bodyText)),
                 service: service, status: response.status, requestID: requestID)
         }
-        var fields = data
+        // The service echoes the account's openId in every answer: scripts must never see it.
+        var fields = redactor.redact(data)
         for key in ["code", "msg"] where fields[key] == nil {
             if let value = envelope[key] { fields[key] = value }
         }

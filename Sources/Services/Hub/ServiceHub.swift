@@ -30,8 +30,10 @@ public final class ServiceHub: Sendable {
     ///   - environment: where credentials are read (the process environment in the CLI).
     ///   - transport: the HTTP transport (an ``AsyncHTTPTransport`` in the CLI).
     ///   - retryPolicies: retry policies by service; unlisted services use
-    ///     ``RetryPolicy/defaults(for:)`` (try-on retries fewer and slower).
+    ///     ``RetryPolicy/defaults(for:)`` (try-on retries slower).
     ///   - rateLimits: extra per-service limits (try-on's comes from the configuration).
+    ///   - tryonBlockBackoff: what a try-on firewall block does (the cool-down
+    ///     must cover the service's block, 300 s by default; tests shorten both).
     ///   - logger: where retries, token renewals and unknown states are logged (redacted).
     ///   - redactor: where the run's secrets are registered; share it with every log handler.
     ///   - onUnknownState: called once per (service, state) the host does not know.
@@ -43,6 +45,7 @@ public final class ServiceHub: Sendable {
         random: RandomSource = .system,
         retryPolicies: [ServiceName: RetryPolicy] = [:],
         rateLimits: [ServiceName: RateLimit] = [:],
+        tryonBlockBackoff: BlockBackoff = .tryOn,
         logger: Logger? = nil,
         redactor: Redactor = Redactor(),
         onUnknownState: (@Sendable (ServiceName, String) -> Void)? = nil
@@ -90,7 +93,9 @@ public final class ServiceHub: Sendable {
                 throw ServiceError(.config, "tryon.oss_url is not set", service: "tryon")
             }
             let keys = try credentials.tryon.get()
-            return TryOnClient(caller: caller(.tryon), apiURL: apiURL, ossURL: ossURL, keys: keys, budget: budget)
+            return TryOnClient(
+                caller: caller(.tryon), apiURL: apiURL, ossURL: ossURL, keys: keys, budget: budget,
+                blockBackoff: tryonBlockBackoff)
         }
 
         let auth: Result<HuaweiAuth, ServiceError> = Result { () throws(ServiceError) in

@@ -35,11 +35,13 @@ public struct RetryPolicy: Sendable, Equatable {
     public static let standard = RetryPolicy()
     /// One attempt, no retries.
     public static let none = RetryPolicy(maxAttempts: 1)
-    /// The try-on service: every retry costs 0.1 coins and fast retries get the
-    /// client's IP blocked, so fewer, slower retries, and a minute's pause after
-    /// a throttled answer that names no `Retry-After`.
+    /// The try-on service: fast retries get the client's IP blocked, so slower
+    /// retries, and a minute's pause after a throttled answer that names no
+    /// `Retry-After`. As many attempts as elsewhere: every retry costs 0.1 coins,
+    /// but the coin budget caps that, while giving up early would fail a whole
+    /// wait over one flaky minute.
     public static let tryOn = RetryPolicy(
-        maxAttempts: 3, baseDelay: 5, maxDelay: 60, retryAfterCap: 300, throttleDelay: 60)
+        maxAttempts: 5, baseDelay: 5, maxDelay: 60, retryAfterCap: 300, throttleDelay: 60)
 
     /// The default policy of a service.
     public static func defaults(for service: ServiceName) -> RetryPolicy {

@@ -31,6 +31,12 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         defer { setup.shutdown() }
+        do throws(ServiceError) {
+            try setup.checkServices(usedBy: script)
+        } catch {
+            Console.error("moonwatch: \(error.message)")
+            throw ExitCode(2)
+        }
 
         let runtime: Runtime
         do throws(ScriptError) {

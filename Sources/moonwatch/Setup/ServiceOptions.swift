@@ -18,11 +18,17 @@ struct ServiceOptions: ParsableArguments {
     @Option(name: .long, help: "Downloads in progress at once, run-wide; the others wait.")
     var maxDownloads: Int = DownloadOptions.defaultMaxConcurrent
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds without any try-on query after the service's firewall blocks this client (it blocks for 5 minutes); the rate is then halved.",
+        valueName: "seconds"))
+    var tryonCooldown: Double = BlockBackoff.tryOn.cooldown
+
     func validate() throws {
         guard maxDownloads >= 1 else { throw ValidationError("--max-downloads must be 1 or more") }
         if emulator && config != nil {
             throw ValidationError("--emulator brings its own configuration; drop --config")
         }
         guard emulatorSpeed > 0, emulatorSpeed.isFinite else { throw ValidationError("--emulator-speed must be a number > 0") }
+        guard tryonCooldown >= 0, tryonCooldown.isFinite else { throw ValidationError("--tryon-cooldown must be a number >= 0") }
     }
 }

@@ -43,10 +43,22 @@ final class ServiceSetup {
             flags: outFlag.map { [(key: "out", value: $0)] } ?? [])
         transport = AsyncHTTPTransport()
         hub = ServiceHub(
-            configuration: configuration, environment: environment, transport: transport, logger: logger, redactor: redactor)
+            configuration: configuration, environment: environment, transport: transport,
+            tryonBlockBackoff: BlockBackoff(cooldown: options.tryonCooldown), logger: logger, redactor: redactor)
         downloader = Downloader(
             outDirectory: configuration.out, options: DownloadOptions(maxConcurrent: options.maxDownloads),
             counters: hub.counters, redactor: redactor, logger: logger)
+    }
+
+    /// Reports the configuration and credential problems of the services the
+    /// script uses, before any request.
+    /// - Throws: one `config` ServiceError listing them, one per line.
+    func checkServices(usedBy script: String) throws(ServiceError) {
+        let problems = hub.problems(for: ScriptServices.used(inScriptAt: script))
+        guard let first = problems.first else { return }
+        var error = first
+        error.message = problems.map(\.message).joined(separator: "\nmoonwatch: ")
+        throw error
     }
 
     /// The environment variables the emulator's configuration names, with its demo credentials.
