@@ -53,10 +53,16 @@ final class DownloadCuttingProxy: Sendable {
             .childChannelInitializer { client in
                 ClientBootstrap(group: client.eventLoop)
                     .channelInitializer { upstream in
-                        upstream.pipeline.addHandler(Relay(to: client, cutAfter: draw(), record: record))
+                        upstream.eventLoop.makeCompletedFuture {
+                            try upstream.pipeline.syncOperations.addHandler(Relay(to: client, cutAfter: draw(), record: record))
+                        }
                     }
                     .connect(host: "127.0.0.1", port: upstreamPort)
-                    .flatMap { upstream in client.pipeline.addHandler(Relay(to: upstream, cutAfter: nil, record: nil)) }
+                    .flatMap { upstream in
+                        client.eventLoop.makeCompletedFuture {
+                            try client.pipeline.syncOperations.addHandler(Relay(to: upstream, cutAfter: nil, record: nil))
+                        }
+                    }
             }
             .bind(host: "127.0.0.1", port: 0).get()
     }
