@@ -35,11 +35,31 @@ final class DownloadFaultTests: XCTestCase {
             XCTAssertEqual(result.resumed, cuts > 0)
             XCTAssertEqual(requests["200"], 1, "seed \(seed): \(requests)")
             XCTAssertEqual(requests["206"] ?? 0, cuts, "seed \(seed): every cut is resumed where it stopped")
+            XCTAssertEqual(h.counters.snapshot.downloadBytes, expected.size, "seed \(seed): each byte written once")
             let served = h.served("tryon.file")
             XCTAssertLessThanOrEqual(served, Int(expected.size) + Int(expected.size) / 10, "seed \(seed): \(cuts) cuts")
             allCuts += cuts
         }
         XCTAssertGreaterThanOrEqual(allCuts, 6, "the seeds cut some requests")
+    }
+
+    func testConnectionResetsAtRandomOffsetsResumeToAnIdenticalFile() async throws {
+        let size = DownloadHarness.tryOnFiles[1]!
+        let proxy = try await DownloadCuttingProxy(upstreamPort: h.emulator.port, seed: 42, probability: 0.8, maxOffset: size / 2)
+        let path = "/oss/result/1/body.png"
+        let expected = try await h.info(h.emulator.baseURL + path)
+        let result = try await h.finished(proxy.base + path, to: "random.png")
+        try await proxy.close()
+        XCTAssertEqual(result.sha256, expected.sha256, "byte-identical")
+        XCTAssertEqual(h.sha256("random.png"), expected.sha256)
+        XCTAssertTrue(result.resumed)
+        let cuts = proxy.cuts
+        XCTAssertGreaterThanOrEqual(cuts.count, 3, "cut after \(cuts) bytes")
+        XCTAssertTrue(cuts.contains { $0 % 4096 != 0 }, "offsets that fall inside chunks: \(cuts)")
+        XCTAssertEqual(h.requests("tryon.file")["206"], cuts.count, "each cut resumed: \(h.requests("tryon.file"))")
+        XCTAssertEqual(h.counters.snapshot.downloadBytes, Int64(size), "each byte written once")
+        // What went over the wire: the file, response heads, and what a reset loses in flight.
+        XCTAssertLessThanOrEqual(proxy.delivered, size + size / 10, "most bytes are fetched once")
     }
 
     func testATruncatedBodyIsResumedNeverAccepted() async throws {

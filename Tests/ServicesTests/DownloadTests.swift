@@ -162,6 +162,35 @@ final class DownloadTests: XCTestCase {
         XCTAssertEqual(h.counters.snapshot.downloadsFinished, 6)
     }
 
+    func testCancellingKeepsThePartAndLeavesTheQueuePromptly() async throws {
+        try await h.shutdown()
+        h = try await DownloadHarness(options: DownloadOptions(maxConcurrent: 1, retryPolicy: DownloadHarness.quickRetries))
+        let harness = h!
+        let url = h.fileURL(1)
+        let running = Task { try await harness.download(url, to: "first.png") }
+        while (h.size("first.png.part") ?? 0) == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        let queued = Task { try await harness.download(url, to: "second.png") }
+        try await Task.sleep(for: .milliseconds(50))
+        let asked = ContinuousClock.now
+        queued.cancel()
+        let waiting = await assertServiceError { try await queued.value }
+        XCTAssertEqual(waiting?.kind, .canceled)
+        XCTAssertLessThan(ContinuousClock.now - asked, .milliseconds(500), "a waiter leaves the queue at once")
+
+        running.cancel()
+        let transferring = await assertServiceError { try await running.value }
+        XCTAssertEqual(transferring?.kind, .canceled)
+        XCTAssertGreaterThan(h.size("first.png.part") ?? 0, 0, "the bytes so far are kept for a resume")
+        XCTAssertTrue(h.exists("first.png.part.meta"))
+        XCTAssertFalse(h.exists("first.png"))
+        XCTAssertEqual(h.counters.snapshot.downloadsActive, 0)
+
+        let resumed = try await h.finished(url, to: "first.png")
+        XCTAssertTrue(resumed.resumed)
+        let expected = try await h.info(url)
+        XCTAssertEqual(resumed.sha256, expected.sha256)
+    }
+
     func testTheSameDestinationTwiceAtOnceIsRefused() async throws {
         try h.emulator.addFaults([FaultRule(route: "tryon.file", kind: .latency, latencyMs: 300)])
         let url = h.fileURL(3)

@@ -14,14 +14,14 @@ public enum APIModule {
     public static func install(in runtime: Runtime, hub: ServiceHub) throws(ScriptError) {
         installPagesMetatable(runtime.state)
         try runtime.evaluate(source, name: "api", host: [
-            ("tryon_result", { call throws(ScriptError) in
+            ("tryon_result", { [unowned runtime] call throws(ScriptError) in
                 let arguments = NamedArguments(call: call, function: "api.tryon.result", names: ["inf_id"])
                 guard let infID = try arguments.optionalInteger(1) else { throw arguments.problem(1, "is required (an integer)") }
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
                     try await query { () async throws(ServiceError) in try await hub.tryon().result(infID: infID) }
                 }
             }),
-            ("metastudio_job", { call throws(ScriptError) in
+            ("metastudio_job", { [unowned runtime] call throws(ScriptError) in
                 let arguments = NamedArguments(call: call, function: "api.metastudio.job", names: ["job_id", "app_user_id"])
                 let jobID = try arguments.string(1)
                 let appUserID = try arguments.optionalString(2)
@@ -29,7 +29,7 @@ public enum APIModule {
                     try await query { () async throws(ServiceError) in try await hub.metastudio().job(jobID: jobID, appUserID: appUserID) }
                 }
             }),
-            ("modelarts_results", { call throws(ScriptError) in
+            ("modelarts_results", { [unowned runtime] call throws(ScriptError) in
                 let resultsQuery = try resultsQuery(call, function: "api.modelarts.results")
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
                     try await query { () async throws(ServiceError) in try await hub.modelarts().results(resultsQuery) }
@@ -46,7 +46,7 @@ public enum APIModule {
                 pushPages(call.L, pages)
                 return .results(1)
             }),
-            ("modelarts_next", { call throws(ScriptError) in
+            ("modelarts_next", { [unowned runtime] call throws(ScriptError) in
                 let pages = try self.pages(call)
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
                     do throws(ServiceError) {
@@ -56,7 +56,7 @@ public enum APIModule {
                     }
                 }
             }),
-            ("faceedge_task", { call throws(ScriptError) in
+            ("faceedge_task", { [unowned runtime] call throws(ScriptError) in
                 let arguments = NamedArguments(call: call, function: "api.faceedge.task", names: ["task_id", "service"])
                 let taskID = try arguments.string(1)
                 let service = try arguments.optionalString(2) ?? FaceEdgeClient.defaultService

@@ -17,7 +17,7 @@ public enum HTTPModule {
             Runtime.raiseFunction,
             /// download(url, dest, sha256, md5, size, overwrite, can_refresh) ->
             /// the result table, or false and the bytes this call received when the URL expired.
-            ("download", { call throws(ScriptError) in
+            ("download", { [unowned runtime] call throws(ScriptError) in
                 let request = try downloadRequest(call)
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
                     do throws(ServiceError) {

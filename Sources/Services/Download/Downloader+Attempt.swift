@@ -68,7 +68,7 @@ extension Downloader {
                 // The .part is longer than the file: it belongs to another version.
                 try state.restart()
             }
-            let retryAfter = RetryAfter.seconds(response.headers.first(name: "Retry-After"), wallNow: 0)
+            let retryAfter = RetryAfter.seconds(response.headers.first(name: "Retry-After"), wallNow: clock.wallNow())
             var error = DownloadErrors.http(status: status, body: body, url: answered, retryAfter: retryAfter)
             if status == 416 { error.retryable = true }
             throw error

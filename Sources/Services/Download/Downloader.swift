@@ -33,7 +33,7 @@ public final class Downloader: Sendable {
     let counters: RunCounters
     private let redactor: Redactor
     let logger: Logger?
-    private let clock: ServiceClock
+    let clock: ServiceClock
     private let random: RandomSource
 
     /// - Parameters:

@@ -21,6 +21,8 @@ struct TransferState {
     private(set) var resumed = false
     /// Bytes this call wrote.
     private(set) var received: Int64 = 0
+    /// Where the last ``PartFile/startWriteback(_:)`` ended.
+    private var writtenBack: Int64 = 0
 
     /// Opens (and locks) the `.part` and reads what is known about its bytes.
     init(target: DownloadTarget, checks: DownloadChecks) throws(ServiceError) {
@@ -48,6 +50,7 @@ struct TransferState {
         try part.truncate(to: 0)
         PartMetadata.remove(target.meta)
         offset = 0
+        writtenBack = 0
         metadata = nil
         digests = FileDigests(md5: checks.md5 != nil)
         resumed = false
@@ -87,5 +90,13 @@ struct TransferState {
         digests.update(bytes)
         offset += Int64(bytes.count)
         received += Int64(bytes.count)
+        if offset - writtenBack >= Self.writebackStep {
+            // The window before the last one: its writeback has had a step's time to finish.
+            part.startWriteback(max(0, writtenBack - Self.writebackStep)..<offset)
+            writtenBack = offset
+        }
     }
+
+    /// How often the bytes so far are handed to the disk.
+    static let writebackStep: Int64 = 8 << 20
 }
