@@ -43,6 +43,9 @@ let package = Package(
             ]
         ),
         .target(name: "Bindings", dependencies: ["Lua", "Runtime", "Services"]),
+        // SQLite from Debian (libsqlite3-dev), for the batch journal.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Journal", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Emulator",
             dependencies: [
@@ -66,6 +69,7 @@ let package = Package(
         .target(name: "BenchSupport", dependencies: ["CLua"]),
         .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "CLua", "BenchSupport"]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(
             name: "ServicesTests",
