@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "moonwatch",
             dependencies: [
-                "Bindings", "Runtime", "Lua", "Services", "Emulator",
+                "Bindings", "Runtime", "Lua", "Services", "Emulator", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,5 +90,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
+        .testTarget(name: "BatchTests", dependencies: ["moonwatch", "Emulator"]),
     ]
 )

@@ -1,0 +1,44 @@
+import Dispatch
+import Foundation
+import Services
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shows a batch's progress on standard error: on a terminal a live line redrawn
+/// in place a few times a second; otherwise (or with `--no-progress`) a plain
+/// line every `interval` seconds.
+final class ProgressReporter {
+    private let live: Bool
+    private let timer: any DispatchSourceTimer
+
+    /// - Parameter live: false for `--no-progress`: plain lines even on a terminal.
+    init(line: ProgressLine, interval: Double, live: Bool) {
+        self.live = live && isatty(STDERR_FILENO) != 0
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "moonwatch.progress"))
+        let period = live ? 0.25 : interval
+        timer.schedule(deadline: .now() + period, repeating: period)
+        let live = self.live
+        timer.setEventHandler {
+            if live {
+                Self.write("\r\u{1B}[K" + line.text())
+            } else {
+                Self.write("moonwatch batch: " + line.text() + "\n")
+            }
+        }
+        timer.resume()
+    }
+
+    /// Stops the updates and clears the live line.
+    func stop() {
+        timer.setEventHandler {}
+        timer.cancel()
+        if live { Self.write("\r\u{1B}[K") }
+    }
+
+    private static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
