@@ -124,3 +124,28 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertFalse(result.stderr.contains("\u{1B}[K"), "no terminal control without a terminal")
     }
 }
+
+extension BatchCommandTests {
+    func testSIGINTStopsWithExit130AndTheNextRunFinishesTheRest() throws {
+        let harness = try BatchHarness()
+        try harness.write("slow.lua", "function handle(item, info) task.sleep(0.2) emit({line = info.line}) end")
+        try harness.write("items.jsonl", (1...200).map { #"{"n":\#($0)}"# }.joined(separator: "\n"))
+        let arguments = ["batch", "--workers", "2", "--concurrency", "4", "--no-progress", "--input", "items.jsonl", "slow.lua"]
+        let started = try harness.start(arguments)
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(started.0.processIdentifier, SIGINT)
+        let interrupted = harness.finish(started)
+        XCTAssertEqual(interrupted.status, 130, interrupted.stderr)
+        let partial = try harness.jsonLines("out/report.jsonl")
+        XCTAssertEqual(partial.count, 200, "every item has a line, finished or not")
+        let finishedBefore = partial.filter { $0["outcome"] as? String == "done" }.count
+        XCTAssertGreaterThan(finishedBefore, 0)
+        XCTAssertLessThan(finishedBefore, 200)
+
+        let rest = harness.finish(try harness.start(arguments))
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        let records = try harness.jsonLines("out/records.jsonl")
+        XCTAssertEqual(Set(records.compactMap { $0["line"] as? Int }).count, 200)
+        XCTAssertEqual(records.count, 200)
+    }
+}

@@ -58,13 +58,14 @@ final class SQLiteConnection {
     /// Runs `body` in one transaction (`BEGIN IMMEDIATE`: the write lock is taken
     /// up front, so the transaction never fails half-way on a lock upgrade).
     func transaction<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
-        try execute("BEGIN IMMEDIATE")
+        // Prepared once like the others: a journal commits a transaction per item.
+        try statement("BEGIN IMMEDIATE").run()
         do {
             let result = try body()
-            try execute("COMMIT")
+            try statement("COMMIT").run()
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? statement("ROLLBACK").run()
             throw error
         }
     }

@@ -32,7 +32,14 @@ final class BatchShared: Sendable {
         self.concurrency = concurrency
         self.workerCount = workerCount
         lanesFinished = WorkerBarrier(count: workerCount)
-        owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+        owner = "\(Self.hostName()):\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    /// This machine's name, without the resolver lookup `ProcessInfo.hostName` may do.
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(cString: buffer)
     }
 
     /// Items a worker claims at once: enough to keep its lanes busy without one
