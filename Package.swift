@@ -90,6 +90,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
-        .testTarget(name: "BatchTests", dependencies: ["moonwatch", "Emulator"]),
+        .testTarget(
+            name: "BatchTests",
+            dependencies: ["moonwatch", "Emulator", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ]
 )

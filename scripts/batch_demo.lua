@@ -15,6 +15,10 @@ end
 
 -- Downloads url to dest (relative to --out) and emits a record that lets anyone
 -- check the file afterwards.
+local function reason(r)
+  return r.error and (": " .. r.error) or ""
+end
+
 local function fetch(item, url, dest, options)
   local file = http.download(url, dest, options)
   emit({ service = item.service, job = item.id, file = dest, bytes = file.bytes, sha256 = file.sha256 })
@@ -25,14 +29,14 @@ local handlers = {}
 function handlers.tryon(item)
   -- Try-on polls are rate limited (the service blocks fast pollers): wait longer between them.
   local r = api.tryon.wait(tonumber(item.id), { initial_delay = 2, min_delay = 2, max_delay = 6, timeout = 300 })
-  if r.status ~= "succeeded" then error(("try-on %s %s: %s"):format(item.id, r.status, tostring(r.error))) end
+  if r.status ~= "succeeded" then error(("try-on %s %s%s"):format(item.id, r.status, reason(r))) end
   fetch(item, r.pose_url, ("tryon/%s-pose.jpg"):format(item.id))
   fetch(item, r.show_url, ("tryon/%s-show.jpg"):format(item.id))
 end
 
 function handlers.metastudio(item)
   local r = api.metastudio.wait(with_quick({ job_id = item.id }))
-  if r.status ~= "succeeded" then error(("MetaStudio job %s %s: %s"):format(item.id, r.status, tostring(r.error))) end
+  if r.status ~= "succeeded" then error(("MetaStudio job %s %s%s"):format(item.id, r.status, reason(r))) end
   fetch(item, r.model_cover_url, ("metastudio/%s-cover.jpg"):format(item.id), {
     -- A signed URL expires: ask the service for a fresh one and carry on with the same .part.
     refresh = function() return api.metastudio.job({ job_id = item.id }).model_cover_url end,

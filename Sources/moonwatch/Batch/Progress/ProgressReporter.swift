@@ -15,11 +15,11 @@ final class ProgressReporter {
 
     /// - Parameter live: false for `--no-progress`: plain lines even on a terminal.
     init(line: ProgressLine, interval: Double, live: Bool) {
-        self.live = live && isatty(STDERR_FILENO) != 0
+        let live = live && isatty(STDERR_FILENO) != 0
+        self.live = live
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "moonwatch.progress"))
         let period = live ? 0.25 : interval
         timer.schedule(deadline: .now() + period, repeating: period)
-        let live = self.live
         timer.setEventHandler {
             if live {
                 Self.write("\r\u{1B}[K" + line.text())
