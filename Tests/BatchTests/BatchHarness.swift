@@ -63,6 +63,10 @@ struct BatchHarness {
     }
 
     func run(_ arguments: String...) throws -> Result {
+        try run(arguments)
+    }
+
+    func run(_ arguments: [String]) throws -> Result {
         finish(try start(arguments))
     }
 }
