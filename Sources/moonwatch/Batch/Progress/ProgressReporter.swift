@@ -22,9 +22,9 @@ final class ProgressReporter {
         timer.schedule(deadline: .now() + period, repeating: period)
         timer.setEventHandler {
             if live {
-                Self.write("\r\u{1B}[K" + line.text())
+                Console.setLiveLine(line.text())
             } else {
-                Self.write("moonwatch batch: " + line.text() + "\n")
+                Console.error("moonwatch batch: " + line.text())
             }
         }
         timer.resume()
@@ -34,11 +34,6 @@ final class ProgressReporter {
     func stop() {
         timer.setEventHandler {}
         timer.cancel()
-        if live { Self.write("\r\u{1B}[K") }
-    }
-
-    private static func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if live { Console.setLiveLine(nil) }
     }
 }
