@@ -149,3 +149,17 @@ extension BatchCommandTests {
         XCTAssertEqual(records.count, 200)
     }
 }
+
+extension BatchCommandTests {
+    func testAConfigurationErrorStopsTheBatchWithExit2AndLeavesTheItemPending() throws {
+        let harness = try BatchHarness()
+        try harness.write("job.lua", "function handle(item) api.metastudio.job{job_id = item.id} end")
+        try harness.write("items.jsonl", #"{"id":"a"}"# + "\n" + #"{"id":"b"}"# + "\n")
+        let result = try harness.run("batch", "--workers", "1", "--concurrency", "1", "--no-progress", "--input", "items.jsonl", "job.lua")
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("[config, service=metastudio]"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("the batch stopped"), result.stderr)
+        let report = try harness.jsonLines("out/report.jsonl")
+        XCTAssertEqual(report.map { $0["outcome"] as? String }, ["pending", "pending"], "nothing counts as failed")
+    }
+}
