@@ -43,6 +43,9 @@ let package = Package(
             ]
         ),
         .target(name: "Bindings", dependencies: ["Lua", "Runtime", "Services"]),
+        // SQLite from Debian (libsqlite3-dev), for the batch journal.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Journal", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Emulator",
             dependencies: [
@@ -57,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "moonwatch",
             dependencies: [
-                "Bindings", "Runtime", "Lua", "Services", "Emulator",
+                "Bindings", "Runtime", "Lua", "Services", "Emulator", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,6 +69,7 @@ let package = Package(
         .target(name: "BenchSupport", dependencies: ["CLua"]),
         .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "CLua", "BenchSupport"]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(
             name: "ServicesTests",
@@ -89,5 +93,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
+        .testTarget(
+            name: "BatchTests",
+            dependencies: ["moonwatch", "Emulator", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ]
 )

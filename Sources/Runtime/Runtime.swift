@@ -86,9 +86,34 @@ public final class Runtime {
     /// - Throws: the compile error, before anything runs.
     public func run(arguments: [String]) throws(ScriptError) -> RunReport {
         try loadScript()
+        for argument in arguments { state.stack.push(.string(argument)) }
+        return runMain(argumentCount: Int32(arguments.count))
+    }
+
+    /// Runs host Lua code as the main task in place of the script, for commands
+    /// that drive a script (`batch` calls its `handle` for every item). The code
+    /// receives a table of private `host` functions and the script's compiled
+    /// main chunk as `...`; it ends the run as the script's main chunk would.
+    /// - Throws: the compile error of the script, before anything runs.
+    public func run(driver code: String, name: String, host functions: [(String, HostFunction.Body)]) throws(ScriptError) -> RunReport {
+        try state.load(Array(code.utf8), chunkName: "=[moonwatch \(name)]")
+        pushHostTable(functions)
+        try loadScript()
+        return runMain(argumentCount: 2)
+    }
+
+    /// A value the host attaches to the task that is running now (the batch item
+    /// it works on, say); tasks it spawns afterwards inherit it. For host
+    /// functions, on the VM's thread; nil outside a task.
+    public var taskLocal: AnyObject? {
+        get { scheduler.current?.local }
+        set { scheduler.current?.local = newValue }
+    }
+
+    /// Runs the function on the stack, below its `argumentCount` arguments, as the main task.
+    private func runMain(argumentCount: Int32) -> RunReport {
         let stack = state.stack
-        for argument in arguments { stack.push(.string(argument)) }
-        scheduler.spawn(from: stack, functionIndex: -Int32(arguments.count) - 1, argumentCount: Int32(arguments.count), isMain: true)
+        scheduler.spawn(from: stack, functionIndex: -argumentCount - 1, argumentCount: argumentCount, isMain: true)
         stack.top = 0
         scheduler.run()
         let unobserved = scheduler.unobservedFailures.count
@@ -128,10 +153,7 @@ public final class Runtime {
     /// host functions as its argument.
     public func evaluate(_ code: String, name: String, host functions: [(String, HostFunction.Body)]) throws(ScriptError) {
         try state.load(Array(code.utf8), chunkName: "=[moonwatch \(name)]")
-        lua_createtable(state.L, 0, Int32(functions.count))
-        for (functionName, body) in functions {
-            state.setField(functionName) { state.pushFunction(functionName, body) }
-        }
+        pushHostTable(functions)
         do {
             _ = try state.call(argumentsOnStack: 1, results: 0)
         } catch {
@@ -145,6 +167,13 @@ public final class Runtime {
         ("raise", { call throws(ScriptError) in
             throw ScriptError(ScriptError.Kind(rawValue: try call.string(1)), try call.string(2))
         })
+    }
+
+    private func pushHostTable(_ functions: [(String, HostFunction.Body)]) {
+        lua_createtable(state.L, 0, Int32(functions.count))
+        for (functionName, body) in functions {
+            state.setField(functionName) { state.pushFunction(functionName, body) }
+        }
     }
 
     private func loadScript() throws(ScriptError) {

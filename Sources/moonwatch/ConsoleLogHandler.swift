@@ -45,8 +45,7 @@ struct ConsoleLogHandler: LogHandler {
             }
             line = object + "}\n"
         }
-        var bytes = Array(redactor.redact(line).utf8)
-        bytes.withUnsafeMutableBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        Console.writeLines(Array(redactor.redact(line).utf8))
     }
 
     static func timestamp(iso: Bool) -> String {

@@ -18,9 +18,9 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
 
-# Lua 5.4 and lua-cjson are linked into moonwatch.
+# Lua 5.4, lua-cjson and SQLite (the batch journal) are linked into moonwatch.
 ensure_build_dependencies() {
-  ensure_packages liblua5.4-dev lua-cjson-dev pkg-config
+  ensure_packages liblua5.4-dev lua-cjson-dev libsqlite3-dev pkg-config
 }
 
 # build_release [PRODUCT]: a release build; prints the binary folder.

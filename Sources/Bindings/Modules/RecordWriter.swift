@@ -5,16 +5,22 @@ import Darwin
 #endif
 import Lua
 
+/// Where `emit` sends each record, as JSON text.
+public protocol RecordSink: AnyObject {
+    /// Takes one record; an error is raised in the script at the `emit` call.
+    func append(_ line: [UInt8]) throws(ScriptError)
+}
+
 /// Appends JSON lines to `OUT/records.jsonl`, creating the folder on first use.
 ///
 /// Each record is one `write(2)` on a file opened with `O_APPEND`, so a crash
 /// never leaves half a line behind another process's lines.
-final class RecordWriter {
-    let path: String
+public final class RecordWriter: RecordSink {
+    public let path: String
     private let directory: String
     private var descriptor: Int32 = -1
 
-    init(outDirectory: String) {
+    public init(outDirectory: String) {
         directory = outDirectory
         path = outDirectory + "/records.jsonl"
     }
@@ -23,7 +29,7 @@ final class RecordWriter {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    func append(_ line: [UInt8]) throws(ScriptError) {
+    public func append(_ line: [UInt8]) throws(ScriptError) {
         if descriptor < 0 {
             try makeDirectories(directory)
             descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

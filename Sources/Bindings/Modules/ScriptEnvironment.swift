@@ -10,8 +10,13 @@ public enum ScriptEnvironment {
     ///   - outDirectory: where `emit` appends `records.jsonl`.
     ///   - arguments: the script's arguments, as the global `args`.
     public static func install(in runtime: Runtime, outDirectory: String, arguments: [String]) throws(ScriptError) {
+        try install(in: runtime, arguments: arguments, records: RecordWriter(outDirectory: outDirectory))
+    }
+
+    /// Installs the modules with `emit` sending its records to `records`
+    /// (`moonwatch batch` keeps them with their item until it is committed).
+    public static func install(in runtime: Runtime, arguments: [String], records: any RecordSink) throws(ScriptError) {
         let logger = runtime.logger
-        let records = RecordWriter(outDirectory: outDirectory)
         runtime.state.setGlobal("args") {
             runtime.state.stack.push(.table(LuaTable(array: arguments.map { .string($0) })))
         }
@@ -50,7 +55,7 @@ log = {
   error = function(fmt, ...) write("error", fmt, ...) end,
 }
 
--- emit(record): appends the record as one JSON line to OUT/records.jsonl.
+-- emit(record): appends the record as one JSON line to OUT/records.jsonl (through the record sink).
 function emit(record)
   if type(record) ~= "table" then
     host.raise("invalid_argument", "bad argument #1 to 'emit' (table expected, got " .. type(record) .. ")")

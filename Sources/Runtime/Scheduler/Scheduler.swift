@@ -53,6 +53,7 @@ final class Scheduler {
         lua_xmove(stack.L, thread, argumentCount + 1)
 
         let task = ScriptTask(id: nextTaskID, thread: thread, threadRef: threadRef, parent: isMain ? nil : current)
+        task.local = isMain ? nil : current?.local
         nextTaskID += 1
         tasks[task.id] = task
         current?.children[task.id] = task

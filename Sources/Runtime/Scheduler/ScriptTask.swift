@@ -38,6 +38,8 @@ final class ScriptTask {
     var observed = false
     /// The script can no longer reach this task's handle.
     var handleReleased = false
+    /// The host's value for this task (``Runtime/taskLocal``), inherited from the spawning task.
+    var local: AnyObject?
 
     init(id: Int, thread: OpaquePointer, threadRef: LuaRef, parent: ScriptTask?) {
         self.id = id

@@ -1,0 +1,30 @@
+import Foundation
+
+/// `.jsonl` input: each non-blank line must be one JSON object.
+enum JSONLines {
+    static func rows(_ bytes: [UInt8]) -> [InputRow] {
+        var rows: [InputRow] = []
+        var line = 0
+        for slice in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            line += 1
+            var text = slice[...]
+            if text.last == UInt8(ascii: "\r") { text = text.dropLast() }
+            guard text.contains(where: { !isSpace($0) }) else { continue }
+            if let problem = problem(Data(text)) {
+                rows.append(InputRow(line: line, problem: "line \(line): \(problem)"))
+            } else {
+                rows.append(InputRow(line: line, json: String(decoding: text, as: UTF8.self)))
+            }
+        }
+        return rows
+    }
+
+    private static func problem(_ data: Data) -> String? {
+        guard let value = try? JSONSerialization.jsonObject(with: data) else { return "malformed JSON" }
+        return value is [String: Any] ? nil : "not a JSON object (each line must be one object)"
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+}

@@ -1,0 +1,64 @@
+import Bindings
+import Foundation
+import Journal
+import Lua
+import Services
+import Synchronization
+
+/// The batch's files in OUT: `records.jsonl` and `report.jsonl`, both derived
+/// from the journal so that a crash never duplicates or loses a line.
+///
+/// `records.jsonl` is rewritten from the journal when the run starts, then a done
+/// item's records are appended after its transaction commits: a crash between
+/// the commit and the append is repaired by the next start's rewrite.
+/// `report.jsonl` is written whole (to a temporary file, then renamed) when the run ends.
+final class BatchOutput: Sendable {
+    let outDirectory: String
+    private let writer: Mutex<RecordWriter>
+
+    init(outDirectory: String) {
+        self.outDirectory = outDirectory
+        writer = Mutex(RecordWriter(outDirectory: outDirectory))
+    }
+
+    var recordsPath: String { outDirectory + "/records.jsonl" }
+    var reportPath: String { outDirectory + "/report.jsonl" }
+
+    /// Replaces `records.jsonl` with the records the journal holds.
+    func rewriteRecords(from journal: any JournalStore) throws {
+        var bytes: [UInt8] = []
+        try journal.forEachRecord { record in
+            bytes += record.utf8
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        try write(bytes, to: recordsPath)
+    }
+
+    /// Appends committed records.
+    func append(_ records: [String]) throws(ScriptError) {
+        try writer.withLock { writer throws(ScriptError) in
+            for record in records { try writer.append(Array(record.utf8)) }
+        }
+    }
+
+    /// Writes one line per item: `{"line":N,"outcome":"done","attempts":1,"error":null}`.
+    func writeReport(from journal: any JournalStore) throws {
+        var bytes: [UInt8] = []
+        try journal.forEachItem { item in
+            let line: JSONValue = .object([
+                "line": .integer(Int64(item.line)),
+                "outcome": .string(item.status.rawValue),
+                "attempts": .integer(Int64(item.attempts)),
+                "error": item.error.map(JSONValue.string) ?? .null,
+            ])
+            bytes += line.serialized.utf8
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        try write(bytes, to: reportPath)
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+/// Runs the built `moonwatch` binary in a scratch folder, with an environment of
+/// the test's choosing (the emulator's demo credentials).
+struct BatchHarness {
+    let folder: URL
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    /// The binary next to the test bundle (override with MOONWATCH_BINARY).
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["MOONWATCH_BINARY"] { return path }
+        return Bundle.main.bundleURL.appendingPathComponent("moonwatch").path
+    }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("moonwatch-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func read(_ name: String) -> String {
+        (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+    }
+
+    /// The lines of a JSON-lines file, decoded.
+    func jsonLines(_ name: String) throws -> [[String: Any]] {
+        try read(name).split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+    }
+
+    struct Result {
+        var status: Int32
+        var stderr: String
+        var killed: Bool
+    }
+
+    /// Starts the binary; standard error goes to a file read by ``finish(_:)``.
+    func start(_ arguments: [String]) throws -> (Process, URL) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = environment
+        let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        return (process, err)
+    }
+
+    func finish(_ started: (Process, URL)) -> Result {
+        started.0.waitUntilExit()
+        return Result(
+            status: started.0.terminationStatus,
+            stderr: (try? String(contentsOf: started.1, encoding: .utf8)) ?? "",
+            killed: started.0.terminationReason == .uncaughtSignal)
+    }
+
+    func run(_ arguments: String...) throws -> Result {
+        try run(arguments)
+    }
+
+    func run(_ arguments: [String]) throws -> Result {
+        finish(try start(arguments))
+    }
+}
