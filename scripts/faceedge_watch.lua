@@ -28,10 +28,12 @@ if #ids == 0 then
 end
 
 local function watch_task(id)
-  -- Until it runs (or ends first): the waiter's own backoff, at most 15 minutes.
-  local task_state = api.faceedge.wait{task_id = id, service = options.service, target = "running", timeout = 900}
+  -- Until it runs (or ends first): the waiter's backoff from 2 s (or the interval, if
+  -- shorter) to 60 s, for at most 15 minutes.
+  local task_state = api.faceedge.wait{task_id = id, service = options.service, target = "running",
+    min_delay = math.min(2, interval), timeout = 900}
   if task_state.status ~= "running" then
-    log.warn("task %s ended before it ran: %s (%s)", id, task_state.status, task_state.state)
+    log.warn("task %s ended before it was seen running: %s (%s)", id, task_state.status, task_state.state)
     emit({task_id = id, event = "never_running", status = task_state.status, state = task_state.state})
     return "never_running"
   end

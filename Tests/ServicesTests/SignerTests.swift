@@ -116,6 +116,21 @@ final class SignerTests: XCTestCase {
         XCTAssertTrue(canonical.text.contains("x-custom:spaced value\n"))
     }
 
+    func testHeaderNamesCompareWithoutCaseOnlyForLetters() throws {
+        var fields: HTTPFields = ["Content-Type": "a", "X-Other": "o"]
+        fields["content-TYPE"] = "b"
+        XCTAssertEqual(fields.count, 2)
+        XCTAssertEqual(fields["CONTENT-TYPE"], "b")
+        XCTAssertFalse(HTTPFields.sameName("x-a", "x_a"))
+        XCTAssertFalse(HTTPFields.sameName("a@", "a`"))
+        XCTAssertFalse(HTTPFields.sameName("ab", "abc"))
+        // The same name twice (as a proxy might add it): one signed header, the last value.
+        let request = try request("http://h.test/a", headers: [("X-Dup", "1"), ("Host", "h.test"), ("x-dup", "2")])
+        let canonical = AKSKSigner.canonicalRequest(request)
+        XCTAssertEqual(canonical.signedHeaders, "host;x-dup")
+        XCTAssertTrue(canonical.text.contains("\nx-dup:2\n"), canonical.text)
+    }
+
     func testBodyHashIsPartOfTheSignature() throws {
         var a = try request("http://h.test/a", headers: [("Host", "h.test"), ("X-Sdk-Date", "d")])
         var b = a

@@ -108,7 +108,7 @@ public enum APIModule {
     /// Runs one service query and hands its table to Lua.
     private static func query(_ body: () async throws(ServiceError) -> ServiceResult) async throws(ScriptError) -> [LuaValue] {
         do throws(ServiceError) {
-            return [try await body().table.luaValue]
+            return [try await body().luaValue]
         } catch {
             throw error.scriptError
         }

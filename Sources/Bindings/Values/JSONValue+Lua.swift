@@ -18,9 +18,34 @@ extension JSONValue {
 }
 
 extension JSONObject {
+    var luaValue: LuaValue { .table(luaTable(extraCapacity: 0)) }
+
+    /// The fields as a table with room for `extraCapacity` more (every query
+    /// result goes through here: one allocation of the right size).
+    func luaTable(extraCapacity: Int) -> LuaTable {
+        var fields = [LuaKey: LuaValue](minimumCapacity: count + extraCapacity)
+        for key in keys {
+            guard let value = self[key], value != .null else { continue }
+            fields[.string(Array(key.utf8))] = value.luaValue
+        }
+        return LuaTable(fields: fields)
+    }
+}
+
+extension ServiceResult {
+    /// ``table`` as scripts see it, built in one pass (the same fields, in the
+    /// same precedence: normalized names win).
     var luaValue: LuaValue {
-        var table = LuaTable()
-        for (key, value) in self where value != .null { table[key] = value.luaValue }
+        var table = fields.luaTable(extraCapacity: extra.count + 4)
+        for key in extra.keys {
+            if let value = extra[key] { table[key] = value.luaValue }
+        }
+        if let status {
+            table["status"] = .string(status.rawValue)
+            table["terminal"] = .boolean(status.isTerminal)
+        }
+        table["error"] = error.map(LuaValue.string) ?? .nil
+        table["request_id"] = requestID.map(LuaValue.string) ?? .nil
         return .table(table)
     }
 }

@@ -8,11 +8,13 @@ public struct AKSKSigner: Sendable {
 
     /// The access key id (sent in clear in `Authorization`).
     public let accessKey: String
-    private let secretKey: SymmetricKey
+    /// An HMAC already keyed with the secret key; each signature starts from a
+    /// copy (value semantics), so the key is not hashed again for every request.
+    private let keyed: HMAC<SHA256>
 
     public init(accessKey: String, secretKey: String) {
         self.accessKey = accessKey
-        self.secretKey = SymmetricKey(data: Array(secretKey.utf8))
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secretKey.utf8)))
     }
 
     /// Prepares and signs `request` in place: sets `X-Sdk-Date` from
@@ -31,10 +33,17 @@ public struct AKSKSigner: Sendable {
     /// The signed header list and the hex signature of `request` as it is
     /// (its headers must already hold `X-Sdk-Date` and `Host`).
     public func signature(for request: ServiceRequest) -> (signedHeaders: String, signature: String) {
-        let canonical = Self.canonicalRequest(request)
-        let stringToSign = Self.stringToSign(canonicalRequest: canonical.text, sdkDate: request.headers["X-Sdk-Date"] ?? "")
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: secretKey)
-        return (canonical.signedHeaders, Self.hex(mac))
+        let canonical = Self.canonicalBytes(request)
+        var toSign: [UInt8] = []
+        toSign.reserveCapacity(96)
+        toSign.append(contentsOf: Self.algorithm.utf8)
+        toSign.append(Self.newline)
+        toSign.append(contentsOf: (request.headers["X-Sdk-Date"] ?? "").utf8)
+        toSign.append(Self.newline)
+        Self.appendHex(SHA256.hash(data: canonical.bytes), to: &toSign)
+        var mac = keyed
+        mac.update(data: toSign)
+        return (canonical.signedHeaders, Self.hex(mac.finalize()))
     }
 
     /// `SDK-HMAC-SHA256\n{date}\n{hex(sha256(canonical))}`.
@@ -44,38 +53,83 @@ public struct AKSKSigner: Sendable {
 
     /// The canonical request text and the signed header list (SPEC §4 steps 2-6).
     public static func canonicalRequest(_ request: ServiceRequest) -> (text: String, signedHeaders: String) {
-        var byName: [String: String] = [:]
+        let canonical = canonicalBytes(request)
+        return (String(decoding: canonical.bytes, as: UTF8.self), canonical.signedHeaders)
+    }
+
+    /// The canonical request as bytes, built in one buffer: every request is
+    /// signed, so this is on the hot path of every Huawei Cloud call.
+    static func canonicalBytes(_ request: ServiceRequest) -> (bytes: [UInt8], signedHeaders: String) {
+        // Lower-cased names with trimmed values; a name sent twice keeps its last value.
+        var headers: [(name: [UInt8], value: Substring)] = []
+        headers.reserveCapacity(request.headers.count)
         for field in request.headers {
-            let name = field.name.lowercased()
-            if name == "authorization" { continue }
-            byName[name] = trim(field.value)
+            let name = field.name.utf8.map(asciiLowercased)
+            if name == authorizationName { continue }
+            let value = field.value.trimmingSpaces
+            if let index = headers.firstIndex(where: { $0.name == name }) {
+                headers[index].value = value
+            } else {
+                headers.append((name, value))
+            }
         }
-        let names = byName.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        let signedHeaders = names.joined(separator: ";")
-        let headerBlock = names.map { "\($0):\(byName[$0]!)\n" }.joined()
-        let text = [
-            request.method.uppercased(),
-            canonicalURI(request.url.path),
-            canonicalQuery(request.url.query),
-            headerBlock,
-            signedHeaders,
-            hex(SHA256.hash(data: request.body)),
-        ].joined(separator: "\n")
-        return (text, signedHeaders)
+        headers.sort { $0.name.lexicographicallyPrecedes($1.name) }
+
+        var signedHeaders: [UInt8] = []
+        for (index, header) in headers.enumerated() {
+            if index > 0 { signedHeaders.append(UInt8(ascii: ";")) }
+            signedHeaders.append(contentsOf: header.name)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        for byte in request.method.utf8 { bytes.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) }
+        bytes.append(newline)
+        appendCanonicalURI(request.url.path, to: &bytes)
+        bytes.append(newline)
+        bytes.append(contentsOf: canonicalQuery(request.url.query).utf8)
+        bytes.append(newline)
+        for header in headers {
+            bytes.append(contentsOf: header.name)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: header.value.utf8)
+            bytes.append(newline)
+        }
+        bytes.append(newline)
+        bytes.append(contentsOf: signedHeaders)
+        bytes.append(newline)
+        if request.body.isEmpty {
+            bytes.append(contentsOf: emptyBodyHash)
+        } else {
+            appendHex(SHA256.hash(data: request.body), to: &bytes)
+        }
+        return (bytes, String(decoding: signedHeaders, as: UTF8.self))
     }
 
     /// Each path segment decoded then re-encoded; a trailing `/` added if missing.
     public static func canonicalURI(_ encodedPath: String) -> String {
-        let segments = encodedPath.split(separator: "/", omittingEmptySubsequences: false)
-        var uri = segments.map { PercentEncoding.encode(PercentEncoding.decode($0)) }.joined(separator: "/")
-        if !uri.hasPrefix("/") { uri = "/" + uri }
-        if !uri.hasSuffix("/") { uri += "/" }
-        return uri
+        var bytes: [UInt8] = []
+        appendCanonicalURI(encodedPath, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendCanonicalURI(_ encodedPath: String, to bytes: inout [UInt8]) {
+        let path = encodedPath.utf8
+        if path.first != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
+        // Our own URLs are made of unreserved characters and slashes: already canonical.
+        if path.allSatisfy({ $0 == UInt8(ascii: "/") || PercentEncoding.isUnreserved($0) }) {
+            bytes.append(contentsOf: path)
+        } else {
+            let segments = encodedPath.split(separator: "/", omittingEmptySubsequences: false)
+            let encoded = segments.map { PercentEncoding.encode(PercentEncoding.decode($0)) }.joined(separator: "/")
+            bytes.append(contentsOf: encoded.utf8)
+        }
+        if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
     }
 
     /// Pairs sorted by name then value (by UTF-8 bytes), each percent-encoded, `&`-joined.
     public static func canonicalQuery(_ items: [ServiceURL.QueryItem]) -> String {
-        items.sorted { lhs, rhs in
+        guard !items.isEmpty else { return "" }
+        return items.sorted { lhs, rhs in
             if lhs.name != rhs.name { return Array(lhs.name.utf8).lexicographicallyPrecedes(Array(rhs.name.utf8)) }
             return Array(lhs.value.utf8).lexicographicallyPrecedes(Array(rhs.value.utf8))
         }
@@ -83,15 +137,25 @@ public struct AKSKSigner: Sendable {
         .joined(separator: "&")
     }
 
-    private static func trim(_ value: String) -> String { String(value.trimmingSpaces) }
+    private static let newline = UInt8(ascii: "\n")
+    private static let authorizationName = Array("authorization".utf8)
+    private static let emptyBodyHash = Array(hex(SHA256.hash(data: [UInt8]())).utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+    }
+
+    private static func appendHex<D: Sequence>(_ digest: D, to bytes: inout [UInt8]) where D.Element == UInt8 {
+        for byte in digest {
+            bytes.append(hexDigits[Int(byte >> 4)])
+            bytes.append(hexDigits[Int(byte & 0x0F)])
+        }
+    }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
         var output: [UInt8] = []
-        for byte in digest {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
-        }
+        appendHex(digest, to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 }

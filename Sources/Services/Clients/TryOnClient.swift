@@ -84,8 +84,11 @@ public struct TryOnClient: Sendable {
         let seconds = cooldown == cooldown.rounded() && cooldown < 1e15 ? String(Int64(cooldown)) : String(cooldown)
         var message = "the try-on service's firewall blocked this client's IP (HTTP 403 with an HTML page): "
             + "polling too fast; no try-on query is sent for \(seconds) s"
-        if let lowered { message += ", then at most \(lowered)" }
-        if lowered != nil { caller.logger?.warning("\(message)", metadata: ["service": "tryon"]) }
+        if let lowered {
+            // Logged once per block; the echoes of queries already in flight only retry.
+            message += ", then at most \(lowered)"
+            caller.logger?.warning("\(message)", metadata: ["service": "tryon"])
+        }
         return ServiceError(
             .throttled, message, service: ServiceName.tryon.rawValue, status: response.status,
             requestID: response.headers["X-Request-Id"], retryable: true, retryAfter: backoff.cooldown)

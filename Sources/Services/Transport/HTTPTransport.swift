@@ -22,14 +22,20 @@ public struct HTTPFields: Sendable, Equatable, Sequence, ExpressibleByDictionary
     /// The first value of `name` (case-insensitive); setting replaces every value.
     public subscript(name: String) -> String? {
         get {
-            let lower = name.lowercased()
-            return fields.first { $0.name.lowercased() == lower }?.value
+            fields.first { Self.sameName($0.name, name) }?.value
         }
         set {
-            let lower = name.lowercased()
-            let position = fields.firstIndex { $0.name.lowercased() == lower }
-            fields.removeAll { $0.name.lowercased() == lower }
+            let position = fields.firstIndex { Self.sameName($0.name, name) }
+            fields.removeAll { Self.sameName($0.name, name) }
             if let newValue { fields.insert((name, newValue), at: Swift.min(position ?? fields.count, fields.count)) }
+        }
+    }
+
+    /// ASCII case-insensitive equality without allocating (header lookups run on every request).
+    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        return zip(lhs.utf8, rhs.utf8).allSatisfy { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A)
         }
     }
 

@@ -81,6 +81,10 @@ public struct ServiceURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the host is an IPv6 literal (bracketed in URLs and `Host`).
+    /// Byte search: Foundation's `String.contains` is slow, and this runs on every request.
+    var isIPv6: Bool { host.utf8.contains(UInt8(ascii: ":")) }
+
     /// The default port of the scheme.
     public var defaultPort: Int { scheme == "https" ? 443 : 80 }
 
@@ -89,7 +93,7 @@ public struct ServiceURL: Sendable, Equatable, CustomStringConvertible {
 
     /// The `Host` header: the host, with the port when it is not the scheme's default.
     public var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
+        let name = isIPv6 ? "[\(host)]" : host
         if let port, port != defaultPort { return "\(name):\(port)" }
         return name
     }
@@ -101,7 +105,7 @@ public struct ServiceURL: Sendable, Equatable, CustomStringConvertible {
 
     /// The full URL text.
     public var description: String {
-        let name = host.contains(":") ? "[\(host)]" : host
+        let name = isIPv6 ? "[\(host)]" : host
         var text = "\(scheme)://\(name)"
         if let port { text += ":\(port)" }
         text += path.isEmpty ? "/" : path
