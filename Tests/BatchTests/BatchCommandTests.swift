@@ -153,9 +153,17 @@ extension BatchCommandTests {
 extension BatchCommandTests {
     func testAConfigurationErrorStopsTheBatchWithExit2AndLeavesTheItemPending() throws {
         let harness = try BatchHarness()
-        try harness.write("job.lua", "function handle(item) api.metastudio.job{job_id = item.id} end")
         try harness.write("items.jsonl", #"{"id":"a"}"# + "\n" + #"{"id":"b"}"# + "\n")
-        let result = try harness.run("batch", "--workers", "1", "--concurrency", "1", "--no-progress", "--input", "items.jsonl", "job.lua")
+        // A service the script names is checked before any item starts.
+        try harness.write("job.lua", "function handle(item) api.metastudio.job{job_id = item.id} end")
+        let early = try harness.run("batch", "--workers", "1", "--concurrency", "1", "--no-progress", "--input", "items.jsonl", "job.lua")
+        XCTAssertEqual(early.status, 2, early.stderr)
+        XCTAssertTrue(early.stderr.contains("metastudio.endpoint is not set"), early.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: harness.folder.appendingPathComponent("out/report.jsonl").path))
+
+        // One reached in a way the check cannot see stops the batch at its first item.
+        try harness.write("hidden.lua", "local service = 'meta' .. 'studio'\nfunction handle(item) api[service].job{job_id = item.id} end")
+        let result = try harness.run("batch", "--workers", "1", "--concurrency", "1", "--no-progress", "--input", "items.jsonl", "hidden.lua")
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("[config, service=metastudio]"), result.stderr)
         XCTAssertTrue(result.stderr.contains("the batch stopped"), result.stderr)
