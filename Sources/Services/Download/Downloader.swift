@@ -54,15 +54,9 @@ public final class Downloader: Sendable {
         self.random = random
         self.logger = logger
         slots = DownloadSlots(options.maxConcurrent)
-        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
-        pool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.maxConcurrent
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: Self.amount(options.connectTimeout), read: Self.amount(options.readTimeout)),
-            connectionPool: pool,
-            decompression: .disabled)
-        configuration.httpVersion = .automatic
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = .moonwatch(
+            connectTimeout: options.connectTimeout, readTimeout: options.readTimeout,
+            connectionsPerHost: options.maxConcurrent)
     }
 
     /// Closes the pooled connections. Call once at the end of the run.
@@ -189,9 +183,5 @@ public final class Downloader: Sendable {
         return DownloadResult(
             path: target.path, bytes: state.offset, sha256: state.digests.finish().sha256, resumed: state.resumed,
             skipped: false)
-    }
-
-    static func amount(_ seconds: Double) -> TimeAmount {
-        .nanoseconds(Int64(max(0, min(seconds, 1e9)) * 1e9))
     }
 }

@@ -38,26 +38,14 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     public init(options: Options = Options()) {
         self.options = options
-        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
-        pool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.maxConnectionsPerHost
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: Self.amount(options.connectTimeout), read: Self.amount(options.readTimeout)),
-            connectionPool: pool,
-            decompression: .disabled)
-        configuration.httpVersion = .automatic
-        // No spans: the default no-op tracer still builds every request's attributes (a few % of CPU).
-        configuration.tracing.tracer = nil
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = .moonwatch(
+            connectTimeout: options.connectTimeout, readTimeout: options.readTimeout,
+            connectionsPerHost: options.maxConnectionsPerHost)
     }
 
     /// Closes the pooled connections. Call once at the end of the run.
     public func shutdown() async throws {
         try await client.shutdown()
-    }
-
-    static func amount(_ seconds: Double) -> TimeAmount {
-        .nanoseconds(Int64(max(0, min(seconds, 1e9)) * 1e9))
     }
 
     public func send(_ request: ServiceRequest) async throws -> ServiceResponse {
@@ -67,7 +55,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         if !request.body.isEmpty || request.method.uppercased() == "POST" || request.method.uppercased() == "PUT" {
             outgoing.body = .bytes(ByteBuffer(bytes: request.body))
         }
-        let deadline = NIODeadline.now() + Self.amount(request.timeout ?? options.totalTimeout)
+        let deadline = NIODeadline.now() + .clampedSeconds(request.timeout ?? options.totalTimeout)
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
             var headers = HTTPFields()
