@@ -18,6 +18,8 @@ let package = Package(
         // import NIO modules and the emulator can reach the connection (remote address for the
         // try-on firewall, SO_LINGER for the connection-reset fault).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        // Already there through async-http-client: TLS for the services' own HTTP/1.1 transport.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         // Also already there through Hummingbird: the emulator's graceful shutdown (ServiceGroup).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
@@ -40,6 +42,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(name: "Bindings", dependencies: ["Lua", "Runtime", "Services"]),
@@ -82,6 +86,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

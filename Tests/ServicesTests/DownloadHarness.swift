@@ -31,7 +31,7 @@ final class DownloadHarness: Sendable {
     let out: String
     let counters = RunCounters()
     let downloader: Downloader
-    private let transport = AsyncHTTPTransport()
+    private let transport = HTTP1Transport()
     private let hub: ServiceHub
 
     init(options: DownloadOptions = DownloadOptions(retryPolicy: quickRetries), out: String? = nil, seed: UInt64 = 0) async throws {

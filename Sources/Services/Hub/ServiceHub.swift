@@ -28,7 +28,7 @@ public final class ServiceHub: Sendable {
     /// - Parameters:
     ///   - configuration: the loaded configuration.
     ///   - environment: where credentials are read (the process environment in the CLI).
-    ///   - transport: the HTTP transport (an ``AsyncHTTPTransport`` in the CLI).
+    ///   - transport: the HTTP transport (an ``HTTP1Transport`` in the CLI).
     ///   - retryPolicies: retry policies by service; unlisted services use
     ///     ``RetryPolicy/defaults(for:)`` (try-on retries slower).
     ///   - rateLimits: extra per-service limits (try-on's comes from the configuration).

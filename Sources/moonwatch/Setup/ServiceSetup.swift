@@ -9,7 +9,7 @@ final class ServiceSetup {
     let configuration: MoonwatchConfiguration
     let hub: ServiceHub
     let downloader: Downloader
-    private let transport: AsyncHTTPTransport
+    private let transport: HTTP1Transport
     private let emulator: RunningEmulator?
 
     /// - Throws: a `config` ServiceError naming the file, key or variable at fault.
@@ -41,7 +41,7 @@ final class ServiceSetup {
         configuration = try MoonwatchConfiguration.load(
             toml: toml, file: file, profile: options.profile, environment: environment,
             flags: outFlag.map { [(key: "out", value: $0)] } ?? [])
-        transport = AsyncHTTPTransport()
+        transport = HTTP1Transport()
         hub = ServiceHub(
             configuration: configuration, environment: environment, transport: transport,
             tryonBlockBackoff: BlockBackoff(cooldown: options.tryonCooldown), logger: logger, redactor: redactor)
