@@ -54,7 +54,7 @@ public final class Downloader: Sendable {
         self.random = random
         self.logger = logger
         slots = DownloadSlots(options.maxConcurrent)
-        client = .moonwatch(
+        client = .downloads(
             connectTimeout: options.connectTimeout, readTimeout: options.readTimeout,
             connectionsPerHost: options.maxConcurrent)
     }

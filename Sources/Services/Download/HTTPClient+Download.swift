@@ -2,12 +2,11 @@ import AsyncHTTPClient
 import NIOCore
 
 extension HTTPClient {
-    /// A client configured the way moonwatch's transports share: pooled
-    /// connections (at most `connectionsPerHost` to one host), connect and read
-    /// timeouts, redirects and decompression left to the caller, and no tracing
-    /// (the default no-op tracer still builds every request's attributes, a few
-    /// percent of CPU).
-    static func moonwatch(connectTimeout: Double, readTimeout: Double, connectionsPerHost: Int) -> HTTPClient {
+    /// The downloader's client: pooled connections (at most `connectionsPerHost`
+    /// to one host), connect and read timeouts, redirects and decompression left
+    /// to the caller, and no tracing (the default no-op tracer still builds every
+    /// request's attributes, a few percent of CPU).
+    static func downloads(connectTimeout: Double, readTimeout: Double, connectionsPerHost: Int) -> HTTPClient {
         var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
         pool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost
         var configuration = HTTPClient.Configuration(
@@ -18,12 +17,5 @@ extension HTTPClient {
         configuration.httpVersion = .automatic
         configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
-}
-
-extension TimeAmount {
-    /// Seconds as a TimeAmount, negative values as zero and huge ones capped.
-    static func clampedSeconds(_ seconds: Double) -> TimeAmount {
-        .nanoseconds(Int64(max(0, min(seconds, 1e9)) * 1e9))
     }
 }
