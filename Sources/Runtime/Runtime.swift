@@ -13,6 +13,10 @@ public struct RuntimeOptions: Sendable {
 
     public var limits = LuaLimits(memory: defaultMemoryLimit, instructions: defaultInstructionBudget)
     public var logger: Logger
+    /// After an interrupt, seconds that host operations already in flight (a
+    /// request, a download) may take to finish before everything is canceled;
+    /// nothing new starts meanwhile. 0 cancels at once.
+    public var interruptGrace: Double = 10
 
     public init(logger: Logger) {
         self.logger = logger
@@ -67,7 +71,7 @@ public final class Runtime {
             throw ScriptError(.invalidArgument, error.description)
         }
         state = LuaState(limits: options.limits)
-        scheduler = Scheduler(state: state, logger: options.logger)
+        scheduler = Scheduler(state: state, logger: options.logger, interruptGrace: options.interruptGrace)
         let logger = options.logger
         state.onWarning = { logger.warning("Lua warning: \($0)") }
         try state.openSandbox()

@@ -68,3 +68,37 @@ final class FailedJobsTests: XCTestCase {
         await emulator.shutdown()
     }
 }
+
+extension FailedJobsTests {
+    /// SIGINT while 4 queries are in flight: they finish and their items commit,
+    /// no new item starts, and the next run does only the rest.
+    func testSIGINTLetsItemsInFlightCommitAndStartsNoOther() async throws {
+        let jobs = (1...20).map { MetaStudioJob(jobID: "job-\($0)", timeline: [TimelineStep(state: "SUCCEED")]) }
+        let emulator = try await Emulator.start(EmulatorOptions(scenario: Scenario(metastudio: MetaStudioSettings(jobs: jobs))))
+        try emulator.addFaults([FaultRule(route: "metastudio.job", kind: .latency, latencyMs: 1500, limit: 4)])
+        var harness = try BatchHarness()
+        harness.environment.merge(["CLOUD_SDK_AK": DemoCredentials.accessKey, "CLOUD_SDK_SK": DemoCredentials.secretKey]) { _, demo in demo }
+        try harness.write("moonwatch.toml", emulator.configTOML)
+        try harness.write("job.lua", Self.script)
+        try harness.write("items.jsonl", (1...20).map { #"{"id":"job-\#($0)"}"# }.joined(separator: "\n") + "\n")
+        let batch = ["batch", "--config", "moonwatch.toml", "--no-progress", "--workers", "1", "--concurrency", "4", "--input", "items.jsonl", "job.lua"]
+        func queries() -> Int { emulator.counters().requests(.metaStudioJob) }
+
+        let started = try harness.start(batch)
+        try await Task.sleep(for: .milliseconds(700))
+        kill(started.0.processIdentifier, SIGINT)
+        let interrupted = harness.finish(started)
+        XCTAssertEqual(interrupted.status, 130, interrupted.stderr)
+        XCTAssertTrue(interrupted.stderr.contains("letting 4 operation(s) in flight finish"), interrupted.stderr)
+        XCTAssertEqual(queries(), 4, "no item started after the signal")
+        let report = try harness.jsonLines("out/report.jsonl")
+        XCTAssertEqual(report.filter { $0["outcome"] as? String == "done" }.count, 4, "the items in flight committed")
+        XCTAssertEqual(try harness.jsonLines("out/records.jsonl").count, 4)
+
+        let rest = try harness.run(batch)
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        XCTAssertEqual(queries(), 20, "each job queried once over both runs")
+        XCTAssertEqual(Set(try harness.jsonLines("out/records.jsonl").compactMap { $0["id"] as? String }).count, 20)
+        await emulator.shutdown()
+    }
+}

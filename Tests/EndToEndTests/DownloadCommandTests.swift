@@ -122,6 +122,45 @@ final class DownloadCommandTests: XCTestCase {
         XCTAssertEqual(try records().last?["skipped"] as? Bool, true)
     }
 
+    func testSIGINTLetsADownloadInFlightFinish() async throws {
+        try emulator.addFaults([FaultRule(route: "tryon.file", kind: .latency, latencyMs: 1500)])
+        let url = emulator.baseURL + "/oss/result/5/body.png"
+        let expected = try await sha256(of: "/oss/result/5/body.png")
+        try harness.write("fetch.lua", """
+            local r = http.download(args[1], "big/body.png", {sha256 = args[2]})
+            emit(r)
+            """)
+        let (process, err) = try start(["fetch.lua", url, expected])
+        try await Task.sleep(for: .milliseconds(700))
+        XCTAssertTrue(process.isRunning, "the answer is still 800 ms away")
+        let interrupted = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 5, "done when the download is, not at the end of the grace")
+        let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("letting 1 operation(s) in flight finish"), stderr)
+        XCTAssertEqual(size("out/big/body.png"), Self.bigSize, "the download finished in the grace period")
+        XCTAssertNil(size("out/big/body.png.part"))
+        XCTAssertEqual(try records().last?["sha256"] as? String, expected, "and the script went on to emit it")
+    }
+
+    func testSIGINTWithoutGraceCancelsTheDownloadAndKeepsNothingAtTheDestination() async throws {
+        try emulator.addFaults([FaultRule(route: "tryon.file", kind: .latency, latencyMs: 3000)])
+        try harness.write("fetch.lua", """
+            emit(http.download(args[1], "big/body.png"))
+            """)
+        let (process, _) = try start(["--grace", "0", "fetch.lua", emulator.baseURL + "/oss/result/5/body.png"])
+        try await Task.sleep(for: .milliseconds(500))
+        let interrupted = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 2, "canceled at once, not after the 3 s latency")
+        XCTAssertNil(size("out/big/body.png"))
+        XCTAssertEqual(try records().count, 0)
+    }
+
     func testRefreshRenewsAnExpiredSignedURLAndTheSamePartContinues() async throws {
         try emulator.addFaults([
             FaultRule(route: "obs.object", kind: .truncate, requests: [1]),

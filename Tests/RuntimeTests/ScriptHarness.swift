@@ -33,10 +33,11 @@ struct ScriptHarness {
         }
     }
 
-    func makeRuntime(_ code: String, limits: LuaLimits? = nil) throws -> Runtime {
+    func makeRuntime(_ code: String, limits: LuaLimits? = nil, interruptGrace: Double = 10) throws -> Runtime {
         try write("main.lua", code)
         var options = RuntimeOptions(logger: Logger(label: "test") { _ in logs.handler() })
         if let limits { options.limits = limits }
+        options.interruptGrace = interruptGrace
         // Scripts are named as users name them, relative to the working directory.
         FileManager.default.changeCurrentDirectoryPath(folder.path)
         let runtime = try Runtime(scriptPath: "main.lua", options: options)

@@ -33,9 +33,17 @@ final class Scheduler {
     /// Failed tasks nobody waited for.
     private(set) var unobservedFailures: [(id: Int, message: String, traceback: String)] = []
 
-    init(state: LuaState, logger: Logger) {
+    /// Seconds that host operations in flight at an interrupt may take to finish.
+    private let interruptGrace: Double
+    /// Set by an interrupt while operations were in flight: until then (or until
+    /// none is left), those operations finish and their tasks run on, but no
+    /// task starts a sleep or an operation (it is halted instead).
+    private var drainDeadline: UInt64?
+
+    init(state: LuaState, logger: Logger, interruptGrace: Double = 0) {
         self.state = state
         self.logger = logger
+        self.interruptGrace = interruptGrace
     }
 
     // MARK: Tasks
@@ -87,8 +95,17 @@ final class Scheduler {
         return (task, task.generation)
     }
 
+    /// While draining after an interrupt, halts the calling task instead of
+    /// letting it start new work; returns whether it did.
+    private func haltIfDraining(_ call: LuaCall) throws(ScriptError) -> Bool {
+        guard drainDeadline != nil else { return false }
+        _ = try suspendCurrent(call, on: .halted)
+        return true
+    }
+
     /// Suspends the calling task for `seconds`.
     func sleep(_ call: LuaCall, seconds: Double) throws(ScriptError) {
+        if try haltIfDraining(call) { return }
         let (task, generation) = try suspendCurrent(call, on: .sleep)
         timers.schedule(at: MonotonicClock.now() &+ MonotonicClock.nanoseconds(seconds), taskID: task.id, generation: generation)
     }
@@ -245,7 +262,7 @@ final class Scheduler {
         case .operation(let cancelOperation):
             operationsInFlight -= 1
             cancelOperation()
-        case .sleep, nil:
+        case .sleep, .halted, nil:
             break
         }
         task.wait = nil
@@ -296,14 +313,21 @@ final class Scheduler {
                     failDeadlock()
                     break
                 }
-                inbox.wait(until: timers.nextDeadline)
+                inbox.wait(until: [timers.nextDeadline, drainDeadline].compactMap { $0 }.min())
             }
         }
         for task in tasks.values where task.phase == .finished { retireAtEnd(task) }
     }
 
     private var isDone: Bool {
-        if interrupted { return true }
+        if interrupted {
+            guard let drainDeadline else { return true }
+            let finished = tasks.values.allSatisfy { $0.phase == .finished }
+            if operationsInFlight > 0 && !finished && MonotonicClock.now() < drainDeadline { return false }
+            if operationsInFlight > 0 { logger.warning("interrupted: canceling \(operationsInFlight) operation(s) still in flight") }
+            cancelAll(reason: "interrupted")
+            return true
+        }
         guard let main, main.phase == .finished else { return false }
         if main.outcome != .succeeded {
             cancelAll(reason: "the main chunk failed")
@@ -320,7 +344,7 @@ final class Scheduler {
             let (task, input) = ready[readyHead]
             readyHead += 1
             resume(task, input)
-            if interrupted { break }
+            if interrupted && drainDeadline == nil { break }
         }
         if readyHead == ready.count {
             ready.removeAll(keepingCapacity: true)
@@ -356,8 +380,15 @@ final class Scheduler {
             case .failure(let error): wake(task, generation: generation, .failure(error))
             }
         case .interrupt:
+            guard !interrupted else { return }
             interrupted = true
-            cancelAll(reason: "interrupted")
+            guard interruptGrace > 0, operationsInFlight > 0 else {
+                cancelAll(reason: "interrupted")
+                return
+            }
+            drainDeadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(interruptGrace)
+            logger.warning(
+                "interrupted: letting \(operationsInFlight) operation(s) in flight finish (at most \(interruptGrace) s); starting nothing new; interrupt again to stop at once")
         }
     }
 
@@ -397,6 +428,7 @@ final class Scheduler {
         _ call: LuaCall,
         _ operation: @escaping @Sendable () async throws(ScriptError) -> [LuaValue]
     ) throws(ScriptError) -> HostResult {
+        if try haltIfDraining(call) { return .suspend }
         let inbox = self.inbox
         let holder = OperationHolder()
         let (task, generation) = try suspendCurrent(call, on: .operation(cancel: { holder.cancel() }))

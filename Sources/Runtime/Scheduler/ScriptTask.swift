@@ -13,6 +13,9 @@ final class ScriptTask {
         case task(ScriptTask)
         case taskWithDeadline(ScriptTask)
         case operation(cancel: @Sendable () -> Void)
+        /// Tried to start new work after an interrupt: stays suspended until the
+        /// drain ends and every task is canceled.
+        case halted
     }
 
     enum Outcome { case succeeded, failed, canceled }

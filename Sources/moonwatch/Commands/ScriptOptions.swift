@@ -20,9 +20,13 @@ struct ScriptOptions: ParsableArguments {
     @Option(name: .long, help: "Instructions a task may run without yielding (0: no limit).")
     var instructionBudget: Int = RuntimeOptions.defaultInstructionBudget
 
+    @Option(name: .long, help: "After SIGINT or SIGTERM, seconds that requests and downloads in flight may take to finish (0: cancel at once).")
+    var grace: Double = 10
+
     func validate() throws {
         guard memoryLimit > 0 else { throw ValidationError("--memory-limit must be a positive number of MiB") }
         guard instructionBudget >= 0 else { throw ValidationError("--instruction-budget must be 0 or more") }
+        guard grace >= 0, grace.isFinite else { throw ValidationError("--grace must be a number of seconds, 0 or more") }
     }
 
     /// The run's logger; every line passes through `redactor`.
@@ -36,6 +40,7 @@ struct ScriptOptions: ParsableArguments {
         var options = RuntimeOptions(logger: logger)
         options.limits.memory = memoryLimit << 20
         options.limits.instructions = instructionBudget == 0 ? nil : instructionBudget
+        options.interruptGrace = grace
         return options
     }
 }
