@@ -76,13 +76,18 @@ final class DownloadCommandTests: XCTestCase {
 
     private var served: Int { emulator.counters().bytesServed }
 
-    func testAKilledDownloadResumesOnTheNextRun() async throws {
-        let url = emulator.baseURL + "/oss/result/5/body.png"
-        let expected = try await sha256(of: "/oss/result/5/body.png")
+    /// fetch.lua URL SHA256: downloads the URL to big/body.png, checked, and emits the result.
+    private func writeFetchScript() throws {
         try harness.write("fetch.lua", """
             local r = http.download(args[1], "big/body.png", {sha256 = args[2]})
             emit(r)
             """)
+    }
+
+    func testAKilledDownloadResumesOnTheNextRun() async throws {
+        let url = emulator.baseURL + "/oss/result/5/body.png"
+        let expected = try await sha256(of: "/oss/result/5/body.png")
+        try writeFetchScript()
         let (process, _) = try start(["fetch.lua", url, expected])
         let deadline = Date().addingTimeInterval(60)
         while (size("out/big/body.png.part") ?? 0) < 1 << 20, process.isRunning, Date() < deadline {
@@ -126,10 +131,7 @@ final class DownloadCommandTests: XCTestCase {
         try emulator.addFaults([FaultRule(route: "tryon.file", kind: .latency, latencyMs: 1500)])
         let url = emulator.baseURL + "/oss/result/5/body.png"
         let expected = try await sha256(of: "/oss/result/5/body.png")
-        try harness.write("fetch.lua", """
-            local r = http.download(args[1], "big/body.png", {sha256 = args[2]})
-            emit(r)
-            """)
+        try writeFetchScript()
         let (process, err) = try start(["fetch.lua", url, expected])
         try await Task.sleep(for: .milliseconds(700))
         XCTAssertTrue(process.isRunning, "the answer is still 800 ms away")
