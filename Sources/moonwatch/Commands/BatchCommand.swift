@@ -35,11 +35,6 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: "Failed items tolerated before exiting with 1: a count N or a share P% (default 0).")
     var maxFailures: FailureLimit = .count(0)
 
-    @Flag(name: .long, help: "No live progress line: plain lines every --progress-interval seconds instead.")
-    var noProgress = false
-
-    @Option(name: .long, help: "Seconds between plain progress lines (without a terminal, or with --no-progress).")
-    var progressInterval: Double = 10
 
     @Argument(help: "The Lua script; it defines handle(item), and may define setup() and done(summary).")
     var script: String
@@ -47,7 +42,6 @@ struct BatchCommand: ParsableCommand {
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be 1 or more") }
         guard workers >= 1 else { throw ValidationError("--workers must be 1 or more") }
-        guard progressInterval > 0 else { throw ValidationError("--progress-interval must be > 0") }
     }
 
     func run() throws {
@@ -100,9 +94,8 @@ struct BatchCommand: ParsableCommand {
             concurrency: concurrency ?? setup.configuration.concurrency, workerCount: workers)
         let batch = BatchRun(
             shared: shared, recipe: RuntimeRecipe(scriptPath: script, options: runtimeOptions, hub: setup.hub, downloader: setup.downloader))
-        let progress = ProgressReporter(
-            line: ProgressLine(counters: counters, requests: setup.hub.counters, started: shared.started),
-            interval: progressInterval, live: !noProgress)
+        let line = BatchProgressLine(counters: counters, requests: setup.hub.counters, started: shared.started)
+        let progress = options.progressReporter(command: "batch") { line.text() }
         let signals = InterruptSignals(onInterrupt: { batch.interrupt() })
         let outcomes = batch.run()
         progress.stop()
@@ -110,7 +103,7 @@ struct BatchCommand: ParsableCommand {
 
         try output.writeReport(from: journal)
         let final = try journal.counts()
-        Console.error(SummaryTable(
+        Console.error(BatchSummaryTable(
             counts: final, counters: counters, requests: setup.hub.snapshot,
             elapsed: Date().timeIntervalSince(shared.started)).text)
         let code = exitCode(outcomes, counts: final, shared: shared, redactor: redactor)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Bindings
 import Lua
 import Runtime
@@ -50,13 +51,19 @@ struct RunCommand: ParsableCommand {
         }
         let signals = InterruptSignals(onInterrupt: runtime.interrupter)
         defer { withExtendedLifetime(signals) {} }
+        let started = Date()
+        let line = RunProgressLine(requests: setup.hub.counters, started: started)
+        let progress = options.progressReporter(command: "run") { line.text() }
         let report: RunReport
         do throws(ScriptError) {
             report = try runtime.run(arguments: arguments)
         } catch {
+            progress.stop()
             Console.error(error.message)
             throw ExitCode(2)
         }
+        progress.stop()
+        printSummary(setup.hub.snapshot, elapsed: Date().timeIntervalSince(started))
         switch report.outcome {
         case .failed(_, let traceback, _):
             Console.error("moonwatch: \(redactor.redact(traceback))")
@@ -69,5 +76,14 @@ struct RunCommand: ParsableCommand {
             Console.error("moonwatch: \(report.unobservedFailures) task(s) failed and nobody waited for them (see the log above)")
         }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// The service summary, when the script used a service or downloaded anything.
+    private func printSummary(_ requests: RunCounters.Snapshot, elapsed: Double) {
+        guard requests.totalRequests > 0 || requests.downloadsFinished > 0 else { return }
+        let summary = ServiceSummary(
+            requests: requests, bytesDownloaded: Int(requests.downloadBytes),
+            filesDownloaded: requests.downloadsFinished - requests.downloadsSkipped, elapsed: elapsed)
+        Console.error("\n" + summary.lines.joined(separator: "\n"))
     }
 }

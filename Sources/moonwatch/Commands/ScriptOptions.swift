@@ -23,9 +23,16 @@ struct ScriptOptions: ParsableArguments {
     @Option(name: .long, help: "After SIGINT or SIGTERM, seconds that requests and downloads in flight may take to finish (0: cancel at once).")
     var grace: Double = 10
 
+    @Flag(name: .long, help: "No live progress line: plain lines every --progress-interval seconds instead.")
+    var noProgress = false
+
+    @Option(name: .long, help: "Seconds between plain progress lines (without a terminal, or with --no-progress).")
+    var progressInterval: Double = 10
+
     func validate() throws {
         guard memoryLimit > 0 else { throw ValidationError("--memory-limit must be a positive number of MiB") }
         guard instructionBudget >= 0 else { throw ValidationError("--instruction-budget must be 0 or more") }
+        guard progressInterval > 0, progressInterval.isFinite else { throw ValidationError("--progress-interval must be > 0") }
         guard grace >= 0, grace.isFinite else { throw ValidationError("--grace must be a number of seconds, 0 or more") }
     }
 
@@ -34,6 +41,11 @@ struct ScriptOptions: ParsableArguments {
         let level = logLevel.level
         let format = logFormat
         return Logger(label: "moonwatch") { _ in ConsoleLogHandler(level: level, format: format, redactor: redactor) }
+    }
+
+    /// Starts showing `line` on standard error, live on a terminal unless `--no-progress`.
+    func progressReporter(command: String, line: @escaping @Sendable () -> String) -> ProgressReporter {
+        ProgressReporter(command: command, interval: progressInterval, live: !noProgress, line: line)
     }
 
     func runtimeOptions(logger: Logger) -> RuntimeOptions {

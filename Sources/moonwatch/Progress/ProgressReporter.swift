@@ -6,15 +6,18 @@ import Services
 import Glibc
 #endif
 
-/// Shows a batch's progress on standard error: on a terminal a live line redrawn
-/// in place a few times a second; otherwise (or with `--no-progress`) a plain
-/// line every `interval` seconds.
+/// Shows a run's or a batch's progress on standard error: on a terminal a live
+/// line redrawn in place a few times a second; otherwise (or with
+/// `--no-progress`) a plain line every `interval` seconds.
 final class ProgressReporter {
     private let live: Bool
     private let timer: any DispatchSourceTimer
 
-    /// - Parameter live: false for `--no-progress`: plain lines even on a terminal.
-    init(line: ProgressLine, interval: Double, live: Bool) {
+    /// - Parameters:
+    ///   - command: `run` or `batch`, to prefix the plain lines.
+    ///   - live: false for `--no-progress`: plain lines even on a terminal.
+    ///   - line: the current state, as one line.
+    init(command: String, interval: Double, live: Bool, line: @escaping @Sendable () -> String) {
         let live = live && isatty(STDERR_FILENO) != 0
         self.live = live
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "moonwatch.progress"))
@@ -22,9 +25,9 @@ final class ProgressReporter {
         timer.schedule(deadline: .now() + period, repeating: period)
         timer.setEventHandler {
             if live {
-                Console.setLiveLine(line.text())
+                Console.setLiveLine(line())
             } else {
-                Console.error("moonwatch batch: " + line.text())
+                Console.error("moonwatch \(command): " + line())
             }
         }
         timer.resume()

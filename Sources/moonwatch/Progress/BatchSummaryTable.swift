@@ -1,0 +1,33 @@
+import Foundation
+import Journal
+import Services
+
+/// The table printed when a batch ends (SPEC §1): items by outcome, then the
+/// run's ``ServiceSummary``.
+struct BatchSummaryTable {
+    var counts: ItemCounts
+    var counters: BatchCounters
+    var requests: RunCounters.Snapshot
+    var elapsed: Double
+
+    var text: String {
+        let doneNow = counters.done.load(ordering: .relaxed)
+        let failedNow = counters.failed.load(ordering: .relaxed)
+        var lines = ["", "items            \(counts.total)"]
+        lines.append(row("  done", counts[.done], detail: "\(doneNow) this run"))
+        lines.append(row("  failed", counts[.failed], detail: "\(failedNow) this run"))
+        lines.append(row("  not finished", counts[.pending] + counts[.running], detail: nil))
+        lines.append("")
+        let files = counters.filesDownloaded.load(ordering: .relaxed)
+        lines += ServiceSummary(
+            requests: requests, bytesDownloaded: counters.bytesDownloaded.load(ordering: .relaxed), filesDownloaded: files,
+            elapsed: elapsed
+        ).lines
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func row(_ name: String, _ value: Int, detail: String?) -> String {
+        Format.pad(name, 14) + Format.pad(String(value), 8, right: true) + (detail.map { "   (\($0))" } ?? "")
+    }
+
+}
