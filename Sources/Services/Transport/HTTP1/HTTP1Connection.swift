@@ -2,12 +2,14 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// One keep-alive HTTP/1.1 connection (over TLS for https) that runs one
 /// exchange at a time; owned by an ``HTTP1ConnectionPool``.
 final class HTTP1Connection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<HTTP1ExchangeHandler>
+    private let exchanges = Atomic<UInt64>(0)
 
     private init(channel: any Channel, handler: NIOLoopBound<HTTP1ExchangeHandler>) {
         self.channel = channel
@@ -44,10 +46,11 @@ final class HTTP1Connection: Sendable {
     func execute(
         _ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, readTimeout: TimeAmount, maxBodyBytes: Int
     ) async throws -> HTTP1Answer {
-        try await withTaskCancellationHandler {
+        let id = exchanges.add(1, ordering: .relaxed).newValue
+        return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 let exchange = HTTP1Exchange(
-                    head: head, body: body, deadline: deadline, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes,
+                    id: id, head: head, body: body, deadline: deadline, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes,
                     completion: { continuation.resume(with: $0) })
                 let handler = self.handler
                 if channel.eventLoop.inEventLoop {
@@ -58,7 +61,7 @@ final class HTTP1Connection: Sendable {
             }
         } onCancel: {
             let handler = self.handler
-            channel.eventLoop.execute { handler.value.cancel() }
+            channel.eventLoop.execute { handler.value.cancel(id) }
         }
     }
 

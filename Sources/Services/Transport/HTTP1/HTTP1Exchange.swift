@@ -4,6 +4,9 @@ import NIOHTTP1
 /// One request/answer on a connection, as the connection's handler sees it:
 /// what to send, where to put the answer, and the limits that apply.
 struct HTTP1Exchange: Sendable {
+    /// Tells this exchange from the connection's earlier and later ones, so a
+    /// late cancellation cannot reach the next request.
+    var id: UInt64
     var head: HTTPRequestHead
     var body: ByteBuffer?
     var deadline: NIODeadline

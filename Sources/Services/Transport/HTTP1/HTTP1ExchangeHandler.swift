@@ -19,6 +19,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private var timer: Scheduled<Void>?
     /// Set once the channel is unusable: why, for a later exchange to fail with at once.
     private var closedBy: HTTP1ExchangeError?
+    /// The newest exchange started; ids grow, so a larger one has not started yet.
+    private var lastStarted: UInt64 = 0
+    /// Exchanges canceled before they started: they end without sending anything.
+    private var canceledEarly: Set<UInt64> = []
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -35,6 +39,11 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             return
         }
         precondition(self.exchange == nil, "one exchange at a time per connection")
+        lastStarted = exchange.id
+        if canceledEarly.remove(exchange.id) != nil {
+            exchange.completion(.failure(.canceled))
+            return
+        }
         self.exchange = exchange
         status = 0
         headers = HTTPFields()
@@ -48,10 +57,15 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         armTimer(context)
     }
 
-    /// Ends the running exchange, if any, as canceled and closes the connection
-    /// (its answer may still be on the way, so it cannot carry another request).
-    func cancel() {
-        fail(.canceled)
+    /// Ends exchange `id` as canceled: if it is running, closing the connection
+    /// (its answer may still be on the way, so it cannot carry another request);
+    /// if it has not started, when it starts, without sending anything.
+    func cancel(_ id: UInt64) {
+        if exchange?.id == id {
+            fail(.canceled)
+        } else if id > lastStarted {
+            canceledEarly.insert(id)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
