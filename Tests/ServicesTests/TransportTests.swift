@@ -298,6 +298,20 @@ final class TransportTests: XCTestCase {
         XCTAssertEqual(status, 200, "the slot is free again")
     }
 
+    func testARequestWaitingForAConnectionTimesOutAtItsDeadline() async throws {
+        let transport = HTTP1Transport(options: .init(totalTimeout: 5, maxConnectionsPerHost: 1))
+        defer { Task { try await transport.shutdown() } }
+        let hang = try server.url("/hang")
+        let blocker = Task { try await transport.send(ServiceRequest(method: "GET", url: hang)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        let error = await assertServiceError { try await transport.send(ServiceRequest(method: "GET", url: try self.server.url("/echo"), timeout: 0.3)) }
+        XCTAssertEqual(error?.kind, .timeout)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(2), "at its own 0.3 s deadline, not when the blocker's 5 s end")
+        blocker.cancel()
+        _ = await blocker.result
+    }
+
     func testShutdownFailsLaterRequests() async throws {
         _ = try await transport.send(ServiceRequest(method: "GET", url: try server.url("/echo")))
         try await transport.shutdown()

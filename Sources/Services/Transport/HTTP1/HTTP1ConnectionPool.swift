@@ -15,8 +15,13 @@ final class HTTP1ConnectionPool: Sendable {
 
     private struct Waiter {
         var id: UInt64
+        var deadline: NIODeadline
         var continuation: CheckedContinuation<Grant, any Error>
     }
+
+    /// How often waiting requests are checked against their deadlines: one
+    /// timer per pool while any request waits, not one per request.
+    private static let sweepInterval = TimeAmount.milliseconds(100)
 
     private struct State {
         var idle: [HTTP1Connection] = []
@@ -24,6 +29,8 @@ final class HTTP1ConnectionPool: Sendable {
         var open = 0
         var waiters = CircularBuffer<Waiter>()
         var nextWaiterID: UInt64 = 0
+        /// Whether a deadline sweep is scheduled.
+        var sweeping = false
         var shutDown = false
     }
 
@@ -42,8 +49,9 @@ final class HTTP1ConnectionPool: Sendable {
         self.tls = tls
     }
 
-    /// A connection for one exchange: an idle one, a new one, or the next one released.
-    func checkout() async throws -> HTTP1Connection {
+    /// A connection for one exchange: an idle one, a new one, or the next one
+    /// released; waiting ends with `deadlineExceeded` at `deadline`.
+    func checkout(deadline: NIODeadline) async throws -> HTTP1Connection {
         enum Decision { case use(HTTP1Connection), connect, wait, shutDown }
         let decision = state.withLock { state -> Decision in
             if state.shutDown { return .shutDown }
@@ -61,7 +69,7 @@ final class HTTP1ConnectionPool: Sendable {
         case .connect: return try await openConnection()
         case .shutDown: throw HTTP1ExchangeError.shutDown
         case .wait:
-            switch try await waitForGrant() {
+            switch try await waitForGrant(deadline: deadline) {
             case .connection(let connection): return connection
             case .connect: return try await openConnection()
             }
@@ -130,20 +138,22 @@ final class HTTP1ConnectionPool: Sendable {
         waiter?.continuation.resume(returning: .connect)
     }
 
-    private func waitForGrant() async throws -> Grant {
+    private func waitForGrant(deadline: NIODeadline) async throws -> Grant {
         let id = state.withLock { state in
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let refused: HTTP1ExchangeError? = state.withLock { state in
-                    if state.shutDown { return .shutDown }
-                    if Task.isCancelled { return .canceled }
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
-                    return nil
+                let (refused, startSweep) = state.withLock { state -> (HTTP1ExchangeError?, Bool) in
+                    if state.shutDown { return (.shutDown, false) }
+                    if Task.isCancelled { return (.canceled, false) }
+                    state.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    defer { state.sweeping = true }
+                    return (nil, !state.sweeping)
                 }
                 if let refused { continuation.resume(throwing: refused) }
+                if startSweep { scheduleSweep() }
             }
         } onCancel: {
             let waiter = state.withLock { state -> Waiter? in
@@ -152,5 +162,26 @@ final class HTTP1ConnectionPool: Sendable {
             }
             waiter?.continuation.resume(throwing: HTTP1ExchangeError.canceled)
         }
+    }
+
+    private func scheduleSweep() {
+        group.next().scheduleTask(in: Self.sweepInterval) { self.sweepExpiredWaiters() }
+    }
+
+    /// Fails the waiting requests whose deadline has passed; goes on while any waits.
+    private func sweepExpiredWaiters() {
+        let now = NIODeadline.now()
+        let (expired, again) = state.withLock { state -> ([Waiter], Bool) in
+            var expired: [Waiter] = []
+            var kept = CircularBuffer<Waiter>(initialCapacity: state.waiters.count)
+            while let waiter = state.waiters.popFirst() {
+                if waiter.deadline <= now { expired.append(waiter) } else { kept.append(waiter) }
+            }
+            state.waiters = kept
+            state.sweeping = !kept.isEmpty && !state.shutDown
+            return (expired, state.sweeping)
+        }
+        for waiter in expired { waiter.continuation.resume(throwing: HTTP1ExchangeError.deadlineExceeded) }
+        if again { scheduleSweep() }
     }
 }

@@ -65,10 +65,10 @@ public final class HTTP1Transport: HTTPTransport {
             if Task.isCancelled { throw HTTP1ExchangeError.canceled }
             let deadline = NIODeadline.now() + .clampedSeconds(request.timeout ?? options.totalTimeout)
             let pool = try pool(for: url)
-            let connection = try await pool.checkout()
-            guard !Task.isCancelled else {
+            let connection = try await pool.checkout(deadline: deadline)
+            guard !Task.isCancelled, NIODeadline.now() < deadline else {
                 pool.release(connection, reusable: true)
-                throw HTTP1ExchangeError.canceled
+                throw Task.isCancelled ? HTTP1ExchangeError.canceled : HTTP1ExchangeError.deadlineExceeded
             }
             let answer: HTTP1Answer
             do {
