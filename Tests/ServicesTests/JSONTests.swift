@@ -47,6 +47,12 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(failure("\"a\nb\"")?.offset, 2)
         XCTAssertNotNil(failure(#""\ud800""#))
         XCTAssertNotNil(failure(String(repeating: "[", count: 600) + String(repeating: "]", count: 600)))
+        // Invalid UTF-8 inside a string, with and without an escape before it: the string's offset.
+        for bytes: [UInt8] in [[0x5B, 0x22, 0x61, 0xFF, 0x22, 0x5D], [0x5B, 0x22, 0x5C, 0x6E, 0xC3, 0x22, 0x5D]] {
+            XCTAssertThrowsError(try JSONParser.parse(bytes)) { error in
+                XCTAssertEqual(error as? JSONParser.Failure, JSONParser.Failure(offset: 1, reason: "invalid UTF-8 in the string"))
+            }
+        }
     }
 
     /// The face-edge seed shows `target_roi` with unescaped quotes: invalid JSON.

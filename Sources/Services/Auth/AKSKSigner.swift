@@ -1,4 +1,5 @@
 import Crypto
+import FoundationEssentials
 
 /// Huawei Cloud AK/SK request signing (`SDK-HMAC-SHA256`), as the official SDKs
 /// do it (SPEC §4). This is the client's own implementation; the emulator has
@@ -40,9 +41,9 @@ public struct AKSKSigner: Sendable {
         toSign.append(Self.newline)
         toSign.append(contentsOf: (request.headers["X-Sdk-Date"] ?? "").utf8)
         toSign.append(Self.newline)
-        Self.appendHex(SHA256.hash(data: canonical.bytes), to: &toSign)
+        Self.appendHex(Self.sha256(canonical.bytes), to: &toSign)
         var mac = keyed
-        mac.update(data: toSign)
+        toSign.withUnsafeBytes { mac.update(data: $0) }
         return (canonical.signedHeaders, Self.hex(mac.finalize()))
     }
 
@@ -100,7 +101,7 @@ public struct AKSKSigner: Sendable {
         if request.body.isEmpty {
             bytes.append(contentsOf: emptyBodyHash)
         } else {
-            appendHex(SHA256.hash(data: request.body), to: &bytes)
+            appendHex(sha256(request.body), to: &bytes)
         }
         return (bytes, String(decoding: signedHeaders, as: UTF8.self))
     }
@@ -146,15 +147,25 @@ public struct AKSKSigner: Sendable {
         byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
-    private static func appendHex<D: Sequence>(_ digest: D, to bytes: inout [UInt8]) where D.Element == UInt8 {
-        for byte in digest {
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0x0F)])
+    /// SHA-256 through the raw-buffer entry point (the `DataProtocol` one walks regions generically).
+    private static func sha256(_ bytes: [UInt8]) -> SHA256.Digest {
+        var hash = SHA256()
+        bytes.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        return hash.finalize()
+    }
+
+    private static func appendHex(_ digest: some ContiguousBytes, to bytes: inout [UInt8]) {
+        digest.withUnsafeBytes { raw in
+            for byte in raw {
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0x0F)])
+            }
         }
     }
 
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+    static func hex(_ digest: some ContiguousBytes) -> String {
         var output: [UInt8] = []
+        output.reserveCapacity(64)
         appendHex(digest, to: &output)
         return String(decoding: output, as: UTF8.self)
     }

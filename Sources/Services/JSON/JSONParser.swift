@@ -141,6 +141,15 @@ public struct JSONParser {
             guard index < bytes.count else { throw failure("unterminated string", at: start) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                if buffer.isEmpty && runStart == start + 1 {
+                    // No escape: the string is the bytes as they are, without a copy into a buffer.
+                    let run = bytes[runStart..<index]
+                    index += 1
+                    guard let string = String(validating: run, as: UTF8.self) else {
+                        throw failure("invalid UTF-8 in the string", at: start)
+                    }
+                    return string
+                }
                 buffer.append(contentsOf: bytes[runStart..<index])
                 index += 1
                 break
