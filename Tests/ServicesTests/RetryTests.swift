@@ -120,3 +120,26 @@ final class RetryTests: XCTestCase {
         XCTAssertEqual(transport.count, 1)
     }
 }
+
+final class RandomSourceTests: XCTestCase {
+    func testTheSystemSourceIsUniformInTheUnitInterval() {
+        let random = RandomSource.system
+        var sum = 0.0
+        var buckets = [Int](repeating: 0, count: 10)
+        for _ in 0..<100_000 {
+            let value = random.next()
+            XCTAssertTrue((0..<1).contains(value))
+            sum += value
+            buckets[Int(value * 10)] += 1
+        }
+        XCTAssertEqual(sum / 100_000, 0.5, accuracy: 0.01)
+        for count in buckets { XCTAssertEqual(Double(count), 10_000, accuracy: 600, "\(buckets)") }
+    }
+
+    func testSeedsGiveDifferentSequences() {
+        let one = SplitMix64(seed: 1), two = SplitMix64(seed: 2)
+        let first = (0..<8).map { _ in one.nextUnitInterval() }
+        XCTAssertNotEqual(first, (0..<8).map { _ in two.nextUnitInterval() })
+        XCTAssertEqual(Set(first).count, 8)
+    }
+}

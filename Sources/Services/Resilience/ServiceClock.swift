@@ -47,7 +47,13 @@ public struct ServiceClock: Sendable {
 public struct RandomSource: Sendable {
     public var next: @Sendable () -> Double
     public init(_ next: @escaping @Sendable () -> Double) { self.next = next }
-    public static let system = RandomSource { Double.random(in: 0..<1) }
+    /// Seeded once from the system generator, then a SplitMix64 sequence: jitter
+    /// needs no cryptographic randomness, and the system generator makes a
+    /// `getrandom` system call for every number (one per poll).
+    public static let system: RandomSource = {
+        let sequence = SplitMix64(seed: UInt64.random(in: .min ... .max))
+        return RandomSource { sequence.nextUnitInterval() }
+    }()
     /// Always returns `value` (e.g. `1` for the top of every jitter range).
     public static func constant(_ value: Double) -> RandomSource { RandomSource { value } }
 }
