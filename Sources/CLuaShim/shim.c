@@ -306,11 +306,35 @@ static int resume_inner(lua_State *L, lua_State *co, int narg, int *nres) {
     return host ? PASS_UP : RESUMED;
 }
 
+/* The registry key of a weak-keyed table: for each coroutine suspended while
+   passing a host yield up, the coroutine it resumed, so that a task being
+   canceled can close the whole chain, not only its own coroutine. */
+static char mw_waiting_key;
+/* Coroutines nest at most LUAI_MAXCCALLS (200) deep. */
+#define MW_MAX_WAITING 200
+
+/* Records (co) or forgets (NULL) what L waits on. */
+static void set_waiting(lua_State *L, lua_State *co) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mw_waiting_key);
+    lua_pushthread(L);
+    if (co != NULL) {
+        lua_pushthread(co);
+        lua_xmove(co, L, 1);
+    } else {
+        lua_pushnil(L);
+    }
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
 /* co is waiting for the host (or being stopped): suspend L too, up to the scheduler,
    and resume co with whatever L is resumed with. */
-static int pass_up(lua_State *L, int nres, lua_KFunction k) {
+static int pass_up(lua_State *L, lua_State *co, int nres, lua_KFunction k) {
     mw_vm *vm = mw_getvm(L);
-    if (lua_isyieldable(L)) return lua_yieldk(L, nres, 0, k);
+    if (lua_isyieldable(L)) {
+        set_waiting(L, co);
+        return lua_yieldk(L, nres, 0, k);
+    }
     /* Only the budget gets here: host functions refuse to start where mw_canwait is false. */
     lua_pop(L, nres);
     if (vm->aborting) mw_pushbudgeterror(L);
@@ -323,6 +347,7 @@ static int finish_resume(lua_State *L, lua_State *co, int narg);
 static int resume_continue(lua_State *L, int status, lua_KContext ctx) {
     (void)status;
     (void)ctx;
+    set_waiting(L, NULL);
     return finish_resume(L, lua_tothread(L, 1), lua_gettop(L) - 1);
 }
 
@@ -338,7 +363,7 @@ static int finish_resume(lua_State *L, lua_State *co, int narg) {
         lua_insert(L, -2);
         return 2;
     default:
-        return pass_up(L, nres, resume_continue);
+        return pass_up(L, co, nres, resume_continue);
     }
 }
 
@@ -353,6 +378,7 @@ static int finish_wrap(lua_State *L, int narg);
 static int wrap_continue(lua_State *L, int status, lua_KContext ctx) {
     (void)status;
     (void)ctx;
+    set_waiting(L, NULL);
     return finish_wrap(L, lua_gettop(L));
 }
 
@@ -377,7 +403,7 @@ static int finish_wrap(lua_State *L, int narg) {
         return lua_error(L);
     }
     default:
-        return pass_up(L, nres, wrap_continue);
+        return pass_up(L, co, nres, wrap_continue);
     }
 }
 
@@ -392,6 +418,38 @@ static int co_wrap(lua_State *L) {
     lua_xmove(L, co, 1);
     lua_pushcclosure(L, wrap_call, 1);
     return 1;
+}
+
+int mw_closewaiting(lua_State *L, lua_State *main) {
+    lua_State *chain[MW_MAX_WAITING];
+    int count = 0;
+    lua_rawgetp(main, LUA_REGISTRYINDEX, &mw_waiting_key);
+    for (lua_State *waiting = L; count < MW_MAX_WAITING;) {
+        lua_pushthread(waiting);
+        lua_xmove(waiting, main, 1);
+        lua_pushvalue(main, -1);
+        lua_rawget(main, -3);
+        lua_State *co = lua_tothread(main, -1);
+        lua_pop(main, 1);
+        lua_pushnil(main);
+        lua_rawset(main, -3);
+        if (co == NULL) break;
+        chain[count++] = co;
+        waiting = co;
+    }
+    lua_pop(main, 1);
+    /* Innermost first, as unwinding would; each outer one still holds the next
+       on its stack, so none is collected meanwhile. */
+    int failures = 0;
+    for (int i = count - 1; i >= 0; i--) {
+        if (lua_resetthread(chain[i]) != LUA_OK) {
+            lua_xmove(chain[i], main, 1);
+            mw_pushtostring(main, -1);
+            lua_remove(main, -2);
+            failures++;
+        }
+    }
+    return failures;
 }
 
 int mw_resume(lua_State *co, lua_State *from, int narg, int *nres) {
@@ -456,6 +514,13 @@ static int open_sandbox(lua_State *L) {
     lua_pushcfunction(L, error_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
+
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &mw_waiting_key);
 
     lua_getglobal(L, LUA_COLIBNAME);
     lua_pushcfunction(L, co_resume);

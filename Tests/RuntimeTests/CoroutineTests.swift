@@ -72,4 +72,42 @@ final class CoroutineTests: XCTestCase {
         XCTAssertTrue(record.hasPrefix(#"[false,"sandbox","'task.sleep' cannot wait here"#), record)
         XCTAssertTrue(record.hasSuffix(#"false,"sandbox",false,"sandbox"]"#), record)
     }
+
+    func testCancellingATaskClosesTheCoroutinesItWaitsIn() throws {
+        let harness = try ScriptHarness()
+        let report = try harness.run("""
+            local function closer(name)
+              return setmetatable({}, {__close = function() emit({closed = name}) end})
+            end
+            local h = task.spawn(function()
+              local outer <close> = closer("task")
+              local wrapped = coroutine.wrap(function()
+                local middle <close> = closer("wrap")
+                local inner = coroutine.create(function()
+                  local innermost <close> = closer("resume")
+                  task.sleep(60)
+                end)
+                assert(coroutine.resume(inner))
+              end)
+              wrapped()
+            end)
+            task.sleep(0.05)
+            h:cancel()
+            local broken = task.spawn(function()
+              coroutine.wrap(function()
+                local bad <close> = setmetatable({}, {__close = function() error("close failed") end})
+                task.sleep(60)
+              end)()
+            end)
+            task.sleep(0.05)
+            broken:cancel()
+            emit({after = "cancel"})
+            """)
+        XCTAssertEqual(report.outcome, .succeeded, report.failureMessage ?? "")
+        XCTAssertEqual(try harness.records(), [
+            #"{"closed":"resume"}"#, #"{"closed":"wrap"}"#, #"{"closed":"task"}"#, #"{"after":"cancel"}"#,
+        ], "innermost first, then the task's own")
+        XCTAssertTrue(harness.logs.all.contains { $0.contains("error while closing the variables of a coroutine it was in") && $0.contains("close failed") },
+            "\(harness.logs.all)")
+    }
 }

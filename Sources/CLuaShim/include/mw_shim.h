@@ -65,6 +65,12 @@ int mw_opensandbox(lua_State *L);
    script code runs. Returns the lua_resume status; `*nres` as lua_resume. */
 int mw_resume(lua_State *co, lua_State *from, int narg, int *nres);
 
+/* Closes the pending to-be-closed variables of the script coroutines that task
+   coroutine L is suspended in (a host wait inside coroutine.resume/wrap), the
+   innermost first; L itself is left to the caller. Pushes onto `main` the
+   message of each error a __close handler raised; returns their number. */
+int mw_closewaiting(lua_State *L, lua_State *main);
+
 /* lua_pcall with the memory cap applied to the code it runs (host code that
    calls back into script code stays protected: a refused allocation is caught). */
 int mw_pcall(lua_State *L, int nargs, int nresults);

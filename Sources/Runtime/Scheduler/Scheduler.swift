@@ -280,6 +280,12 @@ final class Scheduler {
         let status = lua_status(thread)
         var record = lua_Debug()
         guard status != LUA_OK || lua_getstack(thread, 0, &record) == 0 else { return }
+        if status == LUA_YIELD {
+            let main = state.stack
+            for _ in 0..<mw_closewaiting(thread, main.L) {
+                logger.warning("task \(task.id): error while closing the variables of a coroutine it was in: \(main.popString())")
+            }
+        }
         // For a coroutine that raised, the result is that error again (or one a
         // __close handler raised); only a suspended one reports close errors here.
         if lua_resetthread(thread) != LUA_OK && (status == LUA_OK || status == LUA_YIELD) {
