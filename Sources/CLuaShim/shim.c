@@ -315,6 +315,7 @@ static char mw_waiting_key;
 
 /* Records (co) or forgets (NULL) what L waits on. */
 static void set_waiting(lua_State *L, lua_State *co) {
+    luaL_checkstack(L, 3, "too many results to resume");
     lua_rawgetp(L, LUA_REGISTRYINDEX, &mw_waiting_key);
     lua_pushthread(L);
     if (co != NULL) {
@@ -423,8 +424,9 @@ static int co_wrap(lua_State *L) {
 int mw_closewaiting(lua_State *L, lua_State *main) {
     lua_State *chain[MW_MAX_WAITING];
     int count = 0;
+    if (!lua_checkstack(main, 4)) return 0;
     lua_rawgetp(main, LUA_REGISTRYINDEX, &mw_waiting_key);
-    for (lua_State *waiting = L; count < MW_MAX_WAITING;) {
+    for (lua_State *waiting = L; count < MW_MAX_WAITING && lua_checkstack(waiting, 1);) {
         lua_pushthread(waiting);
         lua_xmove(waiting, main, 1);
         lua_pushvalue(main, -1);
@@ -443,6 +445,10 @@ int mw_closewaiting(lua_State *L, lua_State *main) {
     int failures = 0;
     for (int i = count - 1; i >= 0; i--) {
         if (lua_resetthread(chain[i]) != LUA_OK) {
+            if (!lua_checkstack(main, 3)) {
+                lua_pop(chain[i], 1);
+                continue;
+            }
             lua_xmove(chain[i], main, 1);
             mw_pushtostring(main, -1);
             lua_remove(main, -2);
