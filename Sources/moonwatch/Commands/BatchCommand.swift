@@ -49,16 +49,11 @@ struct BatchCommand: ParsableCommand {
         let logger = options.logger(redactor: redactor)
         let setup: ServiceSetup
         do {
-            setup = try ServiceSetup(options: services, outFlag: options.out, redactor: redactor, logger: logger)
+            setup = try ServiceSetup.forScript(script, options: services, outFlag: options.out, redactor: redactor, logger: logger)
         } catch let error as ServiceError {
             throw usageFailure(error.message)
         }
         defer { setup.shutdown() }
-        do throws(ServiceError) {
-            try setup.checkServices(usedBy: script)
-        } catch {
-            throw usageFailure(error.message)
-        }
         let out = setup.configuration.out
         let runtimeOptions = options.runtimeOptions(logger: logger)
 

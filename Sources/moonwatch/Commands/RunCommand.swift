@@ -26,18 +26,12 @@ struct RunCommand: ParsableCommand {
         let logger = options.logger(redactor: redactor)
         let setup: ServiceSetup
         do {
-            setup = try ServiceSetup(options: services, outFlag: options.out, redactor: redactor, logger: logger)
+            setup = try ServiceSetup.forScript(script, options: services, outFlag: options.out, redactor: redactor, logger: logger)
         } catch let error as ServiceError {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)
         }
         defer { setup.shutdown() }
-        do throws(ServiceError) {
-            try setup.checkServices(usedBy: script)
-        } catch {
-            Console.error("moonwatch: \(error.message)")
-            throw ExitCode(2)
-        }
 
         let runtime: Runtime
         do throws(ScriptError) {

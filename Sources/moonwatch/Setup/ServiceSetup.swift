@@ -50,10 +50,26 @@ final class ServiceSetup {
             counters: hub.counters, redactor: redactor, logger: logger)
     }
 
+    /// The services for running `script`, with the configuration and credential
+    /// problems of those it uses reported before any request.
+    /// - Throws: a `config` ServiceError (the setup is shut down then), or what setting up threw.
+    static func forScript(
+        _ script: String, options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger
+    ) throws -> ServiceSetup {
+        let setup = try ServiceSetup(options: options, outFlag: outFlag, redactor: redactor, logger: logger)
+        do throws(ServiceError) {
+            try setup.checkServices(usedBy: script)
+        } catch {
+            setup.shutdown()
+            throw error
+        }
+        return setup
+    }
+
     /// Reports the configuration and credential problems of the services the
     /// script uses, before any request.
     /// - Throws: one `config` ServiceError listing them, one per line.
-    func checkServices(usedBy script: String) throws(ServiceError) {
+    private func checkServices(usedBy script: String) throws(ServiceError) {
         let problems = hub.problems(for: ScriptServices.used(inScriptAt: script))
         guard let first = problems.first else { return }
         var error = first
