@@ -215,4 +215,16 @@ final class TaskTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
         XCTAssertEqual(try harness.records(), [#"{"closed":"main"}"#])
     }
+
+    func testHugeDelaysWaitInsteadOfWrappingIntoThePast() throws {
+        let harness = try ScriptHarness()
+        let started = Date()
+        let report = try harness.run("""
+            local ok, err = pcall(task.timeout, 0.1, function() task.sleep(1e11) return "woke" end)
+            emit({slept = ok and err or err.kind, endless = task.timeout(math.huge, function() return "done" end)})
+            """)
+        XCTAssertEqual(report.outcome, .succeeded, report.failureMessage ?? "")
+        XCTAssertEqual(try harness.records(), [#"{"endless":"done","slept":"timeout"}"#])
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.1, "the long sleep waited for the timeout")
+    }
 }

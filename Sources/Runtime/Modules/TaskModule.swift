@@ -33,7 +33,7 @@ enum TaskModule {
                 try call.checkType(2, .function)
                 guard call.canSuspend else { throw ScriptError(.sandbox, "'task.timeout' cannot wait here: the caller cannot yield") }
                 let child = scheduler.spawn(from: call.stack, functionIndex: 2, argumentCount: call.argumentCount - 2)
-                let deadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(seconds)
+                let deadline = MonotonicClock.deadline(after: seconds)
                 try scheduler.wait(call, for: child, deadline: deadline)
                 return .suspend
             }),

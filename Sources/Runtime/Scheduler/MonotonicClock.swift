@@ -12,9 +12,12 @@ enum MonotonicClock {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
-    /// Seconds (finite, non-negative) as nanoseconds, saturating.
-    static func nanoseconds(_ seconds: Double) -> UInt64 {
+    /// The time `seconds` (non-negative, possibly infinite) from now; saturates
+    /// at the end of the clock rather than wrapping into the past.
+    static func deadline(after seconds: Double) -> UInt64 {
         let value = seconds * 1e9
-        return value >= Double(UInt64.max) ? UInt64.max : UInt64(max(0, value))
+        let delay = value >= Double(UInt64.max) ? UInt64.max : UInt64(max(0, value))
+        let (sum, overflow) = now().addingReportingOverflow(delay)
+        return overflow ? UInt64.max : sum
     }
 }

@@ -107,7 +107,7 @@ final class Scheduler {
     func sleep(_ call: LuaCall, seconds: Double) throws(ScriptError) {
         if try haltIfDraining(call) { return }
         let (task, generation) = try suspendCurrent(call, on: .sleep)
-        timers.schedule(at: MonotonicClock.now() &+ MonotonicClock.nanoseconds(seconds), taskID: task.id, generation: generation)
+        timers.schedule(at: MonotonicClock.deadline(after: seconds), taskID: task.id, generation: generation)
     }
 
     /// Suspends the calling task until `target` finishes, or until `deadline` when given.
@@ -328,8 +328,8 @@ final class Scheduler {
     private var isDone: Bool {
         if interrupted {
             guard let drainDeadline else { return true }
-            let finished = tasks.values.allSatisfy { $0.phase == .finished }
-            if operationsInFlight > 0 && !finished && MonotonicClock.now() < drainDeadline { return false }
+            // An operation in flight belongs to a task that has not finished.
+            if operationsInFlight > 0 && MonotonicClock.now() < drainDeadline { return false }
             if operationsInFlight > 0 { logger.warning("interrupted: canceling \(operationsInFlight) operation(s) still in flight") }
             cancelAll(reason: "interrupted")
             return true
@@ -392,7 +392,7 @@ final class Scheduler {
                 cancelAll(reason: "interrupted")
                 return
             }
-            drainDeadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(interruptGrace)
+            drainDeadline = MonotonicClock.deadline(after: interruptGrace)
             logger.warning(
                 "interrupted: letting \(operationsInFlight) operation(s) in flight finish (at most \(interruptGrace) s); starting nothing new; interrupt again to stop at once")
         }
