@@ -27,6 +27,7 @@ final class SQLiteJournalTests: XCTestCase {
         let journal = try SQLiteJournal(path: statePath)
         XCTAssertEqual(try journal.prepare(input: identity) { self.rows(3) }, .created(rows: 3))
         XCTAssertEqual(try journal.prepare(input: identity) { XCTFail("rows read again"); return [] }, .resumed)
+        XCTAssertEqual(journal.statementsInProgress, 0, "the identity query read one row and was reset, not left open")
         var changed = identity
         changed.sha256 = "abd"
         XCTAssertThrowsError(try journal.prepare(input: changed) { [] }) { error in

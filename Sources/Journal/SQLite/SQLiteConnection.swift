@@ -55,6 +55,25 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// Resets every statement still in the middle of its rows.
+    func resetBusyStatements() {
+        forEachBusyStatement { sqlite3_reset($0) }
+    }
+
+    var busyStatementCount: Int {
+        var count = 0
+        forEachBusyStatement { _ in count += 1 }
+        return count
+    }
+
+    private func forEachBusyStatement(_ body: (OpaquePointer) -> Void) {
+        var handle = sqlite3_next_stmt(db, nil)
+        while let current = handle {
+            if sqlite3_stmt_busy(current) != 0 { body(current) }
+            handle = sqlite3_next_stmt(db, current)
+        }
+    }
+
     /// Runs `body` in one transaction (`BEGIN IMMEDIATE`: the write lock is taken
     /// up front, so the transaction never fails half-way on a lock upgrade).
     func transaction<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {

@@ -44,7 +44,7 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func prepare(input: InputIdentity, rows: () throws(JournalError) -> [InputRow]) throws(JournalError) -> PrepareOutcome {
-        try connection.withLock { db throws(JournalError) -> PrepareOutcome in
+        try withConnection { db throws(JournalError) -> PrepareOutcome in
             let stored = try db.statement("SELECT path, size, sha256 FROM input WHERE id = 1")
             if try stored.step() {
                 let known = InputIdentity(path: stored.text(0) ?? "", size: stored.integer(1), sha256: stored.text(2) ?? "")
@@ -70,7 +70,7 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func retryFailed() throws(JournalError) -> Int {
-        try connection.withLock { db throws(JournalError) -> Int in
+        try withConnection { db throws(JournalError) -> Int in
             try db.statement("UPDATE items SET status = 'pending' WHERE status = 'failed' AND input IS NOT NULL").run()
             return db.changes
         }
@@ -78,7 +78,7 @@ public final class SQLiteJournal: JournalStore {
 
     public func claim(owner: String, limit: Int, leaseSeconds: Double) throws(JournalError) -> [ClaimedItem] {
         let now = Self.now()
-        return try connection.withLock { db throws(JournalError) -> [ClaimedItem] in
+        return try withConnection { db throws(JournalError) -> [ClaimedItem] in
             try db.transaction { () throws(JournalError) -> [ClaimedItem] in
                 // Two index range scans rather than one OR, which would scan the table.
                 var lines: [Int] = []
@@ -109,14 +109,14 @@ public final class SQLiteJournal: JournalStore {
 
     public func renewLeases(owner: String, leaseSeconds: Double) throws(JournalError) {
         let expires = Self.now() + leaseSeconds
-        try connection.withLock { db throws(JournalError) in
+        try withConnection { db throws(JournalError) in
             try db.statement("UPDATE items SET lease_expires = ? WHERE status = 'running' AND lease_owner = ?")
                 .bind(.real(expires), .text(owner)).run()
         }
     }
 
     public func complete(line: Int, owner: String, records: [String], downloads: [DownloadRecord]) throws(JournalError) -> Bool {
-        try connection.withLock { db throws(JournalError) -> Bool in
+        try withConnection { db throws(JournalError) -> Bool in
             try db.transaction { () throws(JournalError) -> Bool in
                 try db.statement("""
                     UPDATE items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL
@@ -136,7 +136,7 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
-        try connection.withLock { db throws(JournalError) -> Bool in
+        try withConnection { db throws(JournalError) -> Bool in
             try db.statement("""
                 UPDATE items SET status = 'failed', last_error = ?, lease_owner = NULL, lease_expires = NULL
                 WHERE line = ? AND status = 'running' AND lease_owner = ?
@@ -146,7 +146,7 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func release(line: Int, owner: String) throws(JournalError) -> Bool {
-        try connection.withLock { db throws(JournalError) -> Bool in
+        try withConnection { db throws(JournalError) -> Bool in
             try db.statement("""
                 UPDATE items SET status = 'pending', lease_owner = NULL, lease_expires = NULL
                 WHERE line = ? AND status = 'running' AND lease_owner = ?
@@ -156,7 +156,7 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func addRecords(_ records: [String]) throws(JournalError) {
-        try connection.withLock { db throws(JournalError) in
+        try withConnection { db throws(JournalError) in
             try db.transaction { () throws(JournalError) in
                 for record in records {
                     try db.statement("INSERT INTO records (item, json) VALUES (NULL, ?)").bind(.text(record)).run()
@@ -166,7 +166,7 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func counts() throws(JournalError) -> ItemCounts {
-        try connection.withLock { db throws(JournalError) -> ItemCounts in
+        try withConnection { db throws(JournalError) -> ItemCounts in
             var counts = ItemCounts()
             let query = try db.statement("SELECT status, COUNT(*) FROM items GROUP BY status")
             while try query.step() {
@@ -177,14 +177,14 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError) {
-        try connection.withLock { db throws(JournalError) in
+        try withConnection { db throws(JournalError) in
             let query = try db.statement("SELECT json FROM records ORDER BY id")
             while try query.step() { try body(query.text(0) ?? "") }
         }
     }
 
     public func forEachItem(_ body: (ItemReport) throws(JournalError) -> Void) throws(JournalError) {
-        try connection.withLock { db throws(JournalError) in
+        try withConnection { db throws(JournalError) in
             let query = try db.statement("SELECT line, status, attempts, last_error FROM items ORDER BY line")
             while try query.step() {
                 try body(ItemReport(
@@ -204,5 +204,22 @@ public final class SQLiteJournal: JournalStore {
         } catch {
             throw JournalError("cannot create \(folder) for the journal: \(error.localizedDescription)")
         }
+    }
+}
+
+extension SQLiteJournal {
+    /// Runs one journal operation on the connection, then resets any statement it
+    /// left mid-way (read one row of, or stopped on an error), so no read stays
+    /// open across operations and holds back WAL checkpoints.
+    fileprivate func withConnection<T>(_ body: (inout sending SQLiteConnection) throws(JournalError) -> T) throws(JournalError) -> T {
+        try connection.withLock { db throws(JournalError) -> T in
+            defer { db.resetBusyStatements() }
+            return try body(&db)
+        }
+    }
+
+    /// Statements left in the middle of their rows; none between operations.
+    var statementsInProgress: Int {
+        connection.withLock { $0.busyStatementCount }
     }
 }
