@@ -205,8 +205,10 @@ void mw_pushbudgeterror(lua_State *L) {
         (lua_Integer)vm->budget);
     mw_pusherror(L, "sandbox", lua_tostring(L, -1));
     lua_remove(L, -2);
+    /* Raw: scripts can reach the error metatable, and this runs unprotected. */
+    lua_pushliteral(L, "where");
     lua_pushstring(L, vm->abort_where);
-    lua_setfield(L, -2, "where");
+    lua_rawset(L, -3);
 }
 
 /* ---------------------------------------------------------------------------
@@ -424,28 +426,36 @@ static int co_wrap(lua_State *L) {
 int mw_closewaiting(lua_State *L, lua_State *main) {
     lua_State *chain[MW_MAX_WAITING];
     int count = 0;
-    if (!lua_checkstack(main, 4)) return 0;
+    if (!lua_checkstack(main, MW_MAX_WAITING + 8)) return 0;
+    int base = lua_gettop(main);
     lua_rawgetp(main, LUA_REGISTRYINDEX, &mw_waiting_key);
     for (lua_State *waiting = L; count < MW_MAX_WAITING && lua_checkstack(waiting, 1);) {
         lua_pushthread(waiting);
         lua_xmove(waiting, main, 1);
         lua_pushvalue(main, -1);
-        lua_rawget(main, -3);
+        lua_rawget(main, base + 1);
         lua_State *co = lua_tothread(main, -1);
-        lua_pop(main, 1);
+        /* Forget the link while following it. */
+        lua_pushvalue(main, -2);
         lua_pushnil(main);
-        lua_rawset(main, -3);
-        if (co == NULL) break;
+        lua_rawset(main, base + 1);
+        lua_remove(main, -2);
+        /* Only a coroutine suspended in a yield is closed: one that runs (another
+           task resumed it, and it cancels this one) has live C frames. */
+        if (co == NULL || lua_status(co) != LUA_YIELD) {
+            lua_pop(main, 1);
+            break;
+        }
+        /* Its thread stays on main, so a __close handler below cannot get it collected. */
         chain[count++] = co;
         waiting = co;
     }
-    lua_pop(main, 1);
-    /* Innermost first, as unwinding would; each outer one still holds the next
-       on its stack, so none is collected meanwhile. */
+    /* Innermost first, as unwinding would. */
     int failures = 0;
     for (int i = count - 1; i >= 0; i--) {
+        if (lua_status(chain[i]) != LUA_YIELD) continue;  /* a __close handler closed it already */
         if (lua_resetthread(chain[i]) != LUA_OK) {
-            if (!lua_checkstack(main, 3)) {
+            if (!lua_checkstack(main, 2)) {
                 lua_pop(chain[i], 1);
                 continue;
             }
@@ -455,6 +465,9 @@ int mw_closewaiting(lua_State *L, lua_State *main) {
             failures++;
         }
     }
+    /* Drop the table and the anchors below the messages. */
+    lua_rotate(main, base + 1, -(count + 1));
+    lua_pop(main, count + 1);
     return failures;
 }
 

@@ -90,8 +90,11 @@ public final class Runtime {
     /// - Throws: the compile error, before anything runs.
     public func run(arguments: [String]) throws(ScriptError) -> RunReport {
         try loadScript()
+        guard arguments.count < Int(Int32.max) - 2, lua_checkstack(state.L, Int32(arguments.count) + 2) != 0 else {
+            throw ScriptError(.invalidArgument, "too many arguments for the script (\(arguments.count))")
+        }
         for argument in arguments { state.stack.push(.string(argument)) }
-        return runMain(argumentCount: Int32(arguments.count))
+        return try runMain(argumentCount: Int32(arguments.count))
     }
 
     /// Runs host Lua code as the main task in place of the script, for commands
@@ -103,7 +106,7 @@ public final class Runtime {
         try state.load(Array(code.utf8), chunkName: "=[moonwatch \(name)]")
         pushHostTable(functions)
         try loadScript()
-        return runMain(argumentCount: 2)
+        return try runMain(argumentCount: 2)
     }
 
     /// A value the host attaches to the task that is running now (the batch item
@@ -115,9 +118,9 @@ public final class Runtime {
     }
 
     /// Runs the function on the stack, below its `argumentCount` arguments, as the main task.
-    private func runMain(argumentCount: Int32) -> RunReport {
+    private func runMain(argumentCount: Int32) throws(ScriptError) -> RunReport {
         let stack = state.stack
-        scheduler.spawn(from: stack, functionIndex: -argumentCount - 1, argumentCount: argumentCount, isMain: true)
+        try scheduler.spawn(from: stack, functionIndex: -argumentCount - 1, argumentCount: argumentCount, isMain: true)
         stack.top = 0
         scheduler.run()
         let unobserved = scheduler.unobservedFailures.count

@@ -110,4 +110,31 @@ final class CoroutineTests: XCTestCase {
         XCTAssertTrue(harness.logs.all.contains { $0.contains("error while closing the variables of a coroutine it was in") && $0.contains("close failed") },
             "\(harness.logs.all)")
     }
+
+    func testCloseHandlersThatCloseTheTaskAndCollectGarbageAreSafe() throws {
+        let harness = try ScriptHarness()
+        let report = try harness.run("""
+            local h = task.spawn(function()
+              TASK = coroutine.running()
+              coroutine.wrap(function()
+                local middle <close> = setmetatable({}, {__close = function() emit({closed = "middle"}) end})
+                local inner = coroutine.create(function()
+                  local x <close> = setmetatable({}, {__close = function()
+                    coroutine.close(TASK)  -- drops the last reference to the middle coroutine but one
+                    collectgarbage()
+                    collectgarbage()
+                    emit({closed = "inner"})
+                  end})
+                  task.sleep(60)
+                end)
+                coroutine.resume(inner)
+              end)()
+            end)
+            task.sleep(0.05)
+            h:cancel()
+            emit({after = "cancel"})
+            """)
+        XCTAssertEqual(report.outcome, .succeeded, report.failureMessage ?? "")
+        XCTAssertEqual(try harness.records(), [#"{"closed":"inner"}"#, #"{"closed":"middle"}"#, #"{"after":"cancel"}"#])
+    }
 }

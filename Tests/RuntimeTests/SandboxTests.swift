@@ -63,6 +63,17 @@ final class SandboxTests: XCTestCase {
         XCTAssertTrue(message.hasSuffix("[sandbox]"), message)
     }
 
+    func testATamperedErrorMetatableCannotBreakTheBudgetError() throws {
+        let harness = try ScriptHarness()
+        let report = try harness.run("""
+            local _, err = pcall(task.sleep, -1)
+            getmetatable(err).__newindex = function() error("tampered") end
+            while true do end
+            """, limits: LuaLimits(memory: 64 << 20, instructions: 5_000_000))
+        let message = try XCTUnwrap(report.failureMessage)
+        XCTAssertTrue(message.hasPrefix("main.lua:3: instruction budget exceeded"), message)
+    }
+
     func testPcallCannotSwallowTheBudgetAndYieldsResetIt() throws {
         let harness = try ScriptHarness()
         let report = try harness.run("""

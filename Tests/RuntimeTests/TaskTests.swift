@@ -227,4 +227,24 @@ final class TaskTests: XCTestCase {
         XCTAssertEqual(try harness.records(), [#"{"endless":"done","slept":"timeout"}"#])
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.1, "the long sleep waited for the timeout")
     }
+
+    func testManyArgumentsToTasksAndToTheScriptFitOnTheStack() throws {
+        let harness = try ScriptHarness()
+        let runtime = try harness.makeRuntime("""
+            local values = {}
+            for i = 1, 5000 do values[i] = i end
+            local function sum(...)
+              local total = 0
+              for _, v in ipairs({...}) do total = total + v end
+              return total, select("#", ...)
+            end
+            local total, count = task.spawn(sum, table.unpack(values)):wait()
+            local timed = task.timeout(10, sum, table.unpack(values))
+            emit({total = total, count = count, timed = timed, args = select("#", ...), last = select(select("#", ...), ...)})
+            """)
+        let arguments = (1...3000).map { "arg\($0)" }
+        let report = try runtime.run(arguments: arguments)
+        XCTAssertEqual(report.outcome, .succeeded, report.failureMessage ?? "")
+        XCTAssertEqual(try harness.records(), [#"{"args":3000,"count":5000,"last":"arg3000","timed":12502500,"total":12502500}"#])
+    }
 }

@@ -14,7 +14,7 @@ enum TaskModule {
             /// task.spawn(fn, ...) -> handle: runs fn(...) as a new task.
             ("spawn", { [unowned scheduler] call throws(ScriptError) in
                 try call.checkType(1, .function)
-                let task = scheduler.spawn(from: call.stack, functionIndex: 1, argumentCount: call.argumentCount - 1)
+                let task = try scheduler.spawn(from: call.stack, functionIndex: 1, argumentCount: call.argumentCount - 1)
                 pushHandle(call.L, task.id)
                 return .results(1)
             }),
@@ -32,7 +32,7 @@ enum TaskModule {
                 guard seconds >= 0, !seconds.isNaN else { throw call.argumentError(1, "a number of seconds >= 0 expected, got \(seconds)") }
                 try call.checkType(2, .function)
                 guard call.canSuspend else { throw ScriptError(.sandbox, "'task.timeout' cannot wait here: the caller cannot yield") }
-                let child = scheduler.spawn(from: call.stack, functionIndex: 2, argumentCount: call.argumentCount - 2)
+                let child = try scheduler.spawn(from: call.stack, functionIndex: 2, argumentCount: call.argumentCount - 2)
                 let deadline = MonotonicClock.deadline(after: seconds)
                 try scheduler.wait(call, for: child, deadline: deadline)
                 return .suspend

@@ -50,12 +50,19 @@ final class Scheduler {
 
     /// Creates a task that will call the function at `functionIndex` of `stack`
     /// with the `argumentCount` values above it. The values stay on `stack`.
+    /// - Throws: `invalid_argument` when the values do not fit on a Lua stack.
     @discardableResult
-    func spawn(from stack: LuaStack, functionIndex: Int32, argumentCount: Int32, isMain: Bool = false) -> ScriptTask {
+    func spawn(from stack: LuaStack, functionIndex: Int32, argumentCount: Int32, isMain: Bool = false) throws(ScriptError) -> ScriptTask {
+        // Room for the copies below (and the new thread) on both stacks: pushing past it corrupts memory.
+        guard lua_checkstack(stack.L, argumentCount + 2) != 0 else {
+            throw ScriptError(.invalidArgument, "too many arguments for a task (\(argumentCount))")
+        }
         let thread = lua_newthread(stack.L)!
         let threadRef = stack.ref(at: -1)
         stack.pop()
-        lua_checkstack(thread, argumentCount + 1)
+        guard lua_checkstack(thread, argumentCount + 1) != 0 else {
+            throw ScriptError(.invalidArgument, "too many arguments for a task (\(argumentCount))")
+        }
         let first = lua_absindex(stack.L, functionIndex)
         for index in first...(first + argumentCount) { lua_pushvalue(stack.L, index) }
         lua_xmove(stack.L, thread, argumentCount + 1)
