@@ -84,6 +84,13 @@ final class SignerTests: XCTestCase {
             AKSKSigner.canonicalQuery(items), "Upper=1&a%20b=x%20y&b=a&b=z&limit=10&tilde=~x")
     }
 
+    func testQueryNamesSpelledDifferentlySortByTheirBytes() {
+        // "é" precomposed (C3 A9) and decomposed (65 CC 81) are equal Strings but different bytes.
+        let items: [ServiceURL.QueryItem] = [.init("\u{E9}", "1"), .init("e\u{301}", "2")]
+        XCTAssertEqual(AKSKSigner.canonicalQuery(items), "e%CC%81=2&%C3%A9=1")
+        XCTAssertEqual(AKSKSigner.canonicalQuery(items.reversed()), "e%CC%81=2&%C3%A9=1")
+    }
+
     func testPercentEncodingOfSpaceTildeUnicodeAndReserved() {
         XCTAssertEqual(PercentEncoding.encode("a b~c"), "a%20b~c")
         XCTAssertEqual(PercentEncoding.encode("é/中"), "%C3%A9%2F%E4%B8%AD")

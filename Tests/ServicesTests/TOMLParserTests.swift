@@ -59,6 +59,8 @@ final class TOMLParserTests: XCTestCase {
         XCTAssertEqual(failure("a ="), "t.toml:1: expected a value after '='")
         XCTAssertEqual(failure("a"), "t.toml:1: expected '=' after key 'a'")
         XCTAssertEqual(failure("a = \"\\q\""), "t.toml:1: invalid escape '\\q' in a string")
+        XCTAssertEqual(failure("a = \"\\u+041\""), "t.toml:1: invalid unicode escape in a string")
+        XCTAssertEqual(failure("a = \"\\u00e\""), "t.toml:1: invalid unicode escape in a string")
         XCTAssertEqual(failure("d = 2024-01-01"), "t.toml:1: dates and times are not supported in moonwatch.toml (quote the value)")
     }
 

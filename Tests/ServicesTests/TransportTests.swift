@@ -317,8 +317,13 @@ final class TransportTests: XCTestCase {
         try await transport.shutdown()
         let error = await assertServiceError { try await self.transport.send(ServiceRequest(method: "GET", url: try self.server.url("/echo"))) }
         XCTAssertEqual(error?.kind, .canceled)
+        let other = await assertServiceError {
+            try await self.transport.send(ServiceRequest(method: "GET", url: try self.server.url("/echo", host: "localhost")))
+        }
+        XCTAssertEqual(other?.kind, .canceled, "an origin not seen before gets no new pool either")
         try await Task.sleep(for: .milliseconds(100))
         XCTAssertEqual(server.connections.open, 0, "idle connections are closed")
+        XCTAssertEqual(server.connections.accepted, 1)
     }
 
     func testHTTPSWithATrustedCertificate() async throws {

@@ -130,9 +130,11 @@ public struct AKSKSigner: Sendable {
     /// Pairs sorted by name then value (by UTF-8 bytes), each percent-encoded, `&`-joined.
     public static func canonicalQuery(_ items: [ServiceURL.QueryItem]) -> String {
         guard !items.isEmpty else { return "" }
+        // Bytes, not String comparison: `!=` on Strings treats canonically equivalent
+        // spellings (é as one scalar or two) as equal, which the signature does not.
         return items.sorted { lhs, rhs in
-            if lhs.name != rhs.name { return Array(lhs.name.utf8).lexicographicallyPrecedes(Array(rhs.name.utf8)) }
-            return Array(lhs.value.utf8).lexicographicallyPrecedes(Array(rhs.value.utf8))
+            if !lhs.name.utf8.elementsEqual(rhs.name.utf8) { return lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8) }
+            return lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
         }
         .map { PercentEncoding.encode($0.name) + "=" + PercentEncoding.encode($0.value) }
         .joined(separator: "&")

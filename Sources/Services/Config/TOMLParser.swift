@@ -361,8 +361,10 @@ public struct TOMLParser {
     }
 
     private mutating func parseUnicodeEscape(digits: Int) throws(ServiceError) -> [UInt8] {
-        guard index + digits <= bytes.count,
-            let value = UInt32(String(decoding: bytes[index..<index + digits], as: UTF8.self), radix: 16),
+        // Hex digits only: UInt32(_:radix:) would also take a sign ("\u+041").
+        let hexDigits = index + digits <= bytes.count ? bytes[index..<index + digits] : []
+        guard hexDigits.count == digits, hexDigits.allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20 }),
+            let value = UInt32(String(decoding: hexDigits, as: UTF8.self), radix: 16),
             let scalar = Unicode.Scalar(value)
         else { throw error("invalid unicode escape in a string") }
         index += digits

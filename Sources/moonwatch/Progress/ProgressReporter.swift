@@ -11,6 +11,7 @@ import Glibc
 /// `--no-progress`) a plain line every `interval` seconds.
 final class ProgressReporter {
     private let live: Bool
+    private let queue = DispatchQueue(label: "moonwatch.progress")
     private let timer: any DispatchSourceTimer
 
     /// - Parameters:
@@ -20,7 +21,7 @@ final class ProgressReporter {
     init(command: String, interval: Double, live: Bool, line: @escaping @Sendable () -> String) {
         let live = live && isatty(STDERR_FILENO) != 0
         self.live = live
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "moonwatch.progress"))
+        timer = DispatchSource.makeTimerSource(queue: queue)
         let period = live ? 0.25 : interval
         timer.schedule(deadline: .now() + period, repeating: period)
         timer.setEventHandler {
@@ -37,6 +38,8 @@ final class ProgressReporter {
     func stop() {
         timer.setEventHandler {}
         timer.cancel()
+        // An update already running could otherwise redraw the line after it is cleared.
+        queue.sync {}
         if live { Console.setLiveLine(nil) }
     }
 }

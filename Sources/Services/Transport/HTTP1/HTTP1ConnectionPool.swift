@@ -66,12 +66,12 @@ final class HTTP1ConnectionPool: Sendable {
         }
         switch decision {
         case .use(let connection): return connection
-        case .connect: return try await openConnection()
+        case .connect: return try await openConnection(deadline: deadline)
         case .shutDown: throw HTTP1ExchangeError.shutDown
         case .wait:
             switch try await waitForGrant(deadline: deadline) {
             case .connection(let connection): return connection
-            case .connect: return try await openConnection()
+            case .connect: return try await openConnection(deadline: deadline)
             }
         }
     }
@@ -112,10 +112,12 @@ final class HTTP1ConnectionPool: Sendable {
         for waiter in waiters { waiter.continuation.resume(throwing: HTTP1ExchangeError.shutDown) }
     }
 
-    private func openConnection() async throws -> HTTP1Connection {
+    /// Connects within the connect timeout or what is left of the request's time, whichever is shorter.
+    private func openConnection(deadline: NIODeadline) async throws -> HTTP1Connection {
         let connection: HTTP1Connection
         do {
-            connection = try await HTTP1Connection.connect(to: origin, group: group, connectTimeout: connectTimeout, tls: tls)
+            let timeout = min(connectTimeout, max(.zero, deadline - .now()))
+            connection = try await HTTP1Connection.connect(to: origin, group: group, connectTimeout: timeout, tls: tls)
         } catch {
             slotFreed(by: nil)
             throw error

@@ -42,7 +42,8 @@ public final class HTTP1Transport: HTTPTransport {
 
     public let options: Options
     private let group: any EventLoopGroup
-    private let pools = Mutex<[HTTP1Origin: HTTP1ConnectionPool]>([:])
+    /// The pools by origin; nil once shut down, so no pool is made afterwards.
+    private let pools = Mutex<[HTTP1Origin: HTTP1ConnectionPool]?>([:])
     /// Made on the first https request: loading the trust roots takes a while.
     private let madeTLSContext = Mutex<Result<NIOSSLContext, any Error>?>(nil)
 
@@ -55,7 +56,10 @@ public final class HTTP1Transport: HTTPTransport {
 
     /// Closes the pooled connections; later requests fail. Call once at the end of the run.
     public func shutdown() async throws {
-        let pools = self.pools.withLock { Array($0.values) }
+        let pools = self.pools.withLock { pools in
+            defer { pools = nil }
+            return pools.map { Array($0.values) } ?? []
+        }
         for pool in pools { pool.shutdown() }
     }
 
@@ -105,16 +109,19 @@ public final class HTTP1Transport: HTTPTransport {
 
     private func pool(for url: ServiceURL) throws -> HTTP1ConnectionPool {
         let origin = HTTP1Origin(url)
-        if let pool = pools.withLock({ $0[origin] }) { return pool }
+        if let pool = pools.withLock({ $0?[origin] }) { return pool }
         let tls = origin.secure ? try tlsContext() : nil
-        return pools.withLock { pools in
-            if let pool = pools[origin] { return pool }
+        let pool = pools.withLock { pools -> HTTP1ConnectionPool? in
+            guard pools != nil else { return nil }
+            if let pool = pools?[origin] { return pool }
             let pool = HTTP1ConnectionPool(
                 origin: origin, group: group, limit: options.maxConnectionsPerHost,
                 connectTimeout: .clampedSeconds(options.connectTimeout), tls: tls)
-            pools[origin] = pool
+            pools?[origin] = pool
             return pool
         }
+        guard let pool else { throw HTTP1ExchangeError.shutDown }
+        return pool
     }
 
     private func tlsContext() throws -> NIOSSLContext {
