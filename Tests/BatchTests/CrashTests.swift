@@ -95,6 +95,7 @@ final class CrashTests: XCTestCase {
         let expected = Dictionary(uniqueKeysWithValues: reference.compactMap { r in
             (r["file"] as? String).map { ($0, r["sha256"] as? String ?? "") }
         })
+        XCTAssertFalse(expected.isEmpty, "the reference run downloaded files")
         let files = records.compactMap { $0["file"] as? String }
         XCTAssertEqual(Set(files), Set(expected.keys), "the same files as the uninterrupted run")
         for record in records {

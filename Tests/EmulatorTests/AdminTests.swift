@@ -87,7 +87,8 @@ import Testing
 
             #expect(try await h.admin(.POST, "reset").status == 200)
             let counters = try await h.admin(.GET, "counters").json
-            #expect((counters["requests"] as? [String: Any])?["metastudio.job"] == nil)
+            let requests = try #require(counters["requests"] as? [String: Any])
+            #expect(requests["metastudio.job"] == nil)
         }
     }
 

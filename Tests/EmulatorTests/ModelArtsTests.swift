@@ -68,6 +68,7 @@ import Testing
         try await EmulatorHarness.with(scenario: Self.scenario(.morePages)) { h in
             let r = try await h.signedGET(h.modelArtsPath(task: "t1", version: "v1"), query: [("limit", "4")])
             let results = try #require(r.json["results"] as? [[String: Any]])
+            #expect(results.count == 4)
             for (index, result) in results.enumerated() {
                 #expect(result["version_id"] as? String == "v1")
                 #expect((result["sample_id"] as? String)?.count == 32)

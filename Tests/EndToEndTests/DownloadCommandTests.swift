@@ -56,9 +56,10 @@ final class DownloadCommandTests: XCTestCase {
         return (process.terminationStatus, (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
+    /// The records the runs emitted; a line that is not a JSON object fails the test.
     private func records() throws -> [[String: Any]] {
-        harness.read("out/records.jsonl").split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        try harness.read("out/records.jsonl").split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
         }
     }
 
@@ -124,6 +125,7 @@ final class DownloadCommandTests: XCTestCase {
 
         let again = try run("fetch.lua", url, expected)
         XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try records().count, 2, "the killed run emitted nothing; the rerun and this one a record each")
         XCTAssertEqual(try records().last?["skipped"] as? Bool, true)
     }
 
@@ -144,6 +146,7 @@ final class DownloadCommandTests: XCTestCase {
         XCTAssertTrue(stderr.contains("letting 1 operation(s) in flight finish"), stderr)
         XCTAssertEqual(size("out/big/body.png"), Self.bigSize, "the download finished in the grace period")
         XCTAssertNil(size("out/big/body.png.part"))
+        XCTAssertEqual(try records().count, 1)
         XCTAssertEqual(try records().last?["sha256"] as? String, expected, "and the script went on to emit it")
     }
 
@@ -160,7 +163,7 @@ final class DownloadCommandTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 130)
         XCTAssertLessThan(Date().timeIntervalSince(interrupted), 2, "canceled at once, not after the 3 s latency")
         XCTAssertNil(size("out/big/body.png"))
-        XCTAssertEqual(try records().count, 0)
+        XCTAssertEqual(harness.read("out/records.jsonl"), "", "nothing emitted, not even part of a line")
     }
 
     func testRefreshRenewsAnExpiredSignedURLAndTheSamePartContinues() async throws {

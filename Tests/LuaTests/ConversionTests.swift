@@ -91,10 +91,17 @@ final class ConversionTests: XCTestCase {
         XCTAssertEqual(back, value)
         XCTAssertEqual(depth, "150")
 
-        try state.load(Array("local t = {} for i = 1, 1000 do t = {t} end return t".utf8), chunkName: "=test")
-        XCTAssertThrowsError(try state.stack.value(at: { _ = try? state.call(results: 1); return -1 }())) { error in
+        let deep = Array("local t = {} for i = 1, 1000 do t = {t} end return t".utf8)
+        try state.load(deep, chunkName: "=test")
+        lua_callk(state.L, 0, 1, 0, nil)
+        XCTAssertThrowsError(try state.stack.value(at: -1)) { error in
             XCTAssertTrue("\(error)".contains("nests deeper"), "\(error)")
         }
+        state.stack.pop()
+        // A result that cannot be converted comes back as nil from call.
+        try state.load(deep, chunkName: "=test")
+        XCTAssertEqual(try state.call(results: 1), [.nil])
+        XCTAssertEqual(state.stack.top, 0)
     }
 
     func testCyclesAreRejectedNotLooped() throws {

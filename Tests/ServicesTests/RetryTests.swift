@@ -27,14 +27,18 @@ final class RetryTests: XCTestCase {
     }
 
     func testEachAttemptIsSignedAfresh() async throws {
+        // The wall clock starts at 1_700_000_000; a 429 asks for 7 s, so the retry is signed 7 s later.
         let clock = VirtualClock()
-        let transport = FakeTransport(responses: [response(503, ""), ok])
+        let transport = FakeTransport(responses: [response(429, "", headers: ["Retry-After": "7"]), ok])
         _ = try await metastudio(transport, clock: clock).job(jobID: "j")
-        let dates = transport.requests.map { $0.headers["X-Sdk-Date"] }
         XCTAssertEqual(transport.count, 2)
-        XCTAssertEqual(transport.requests.filter { $0.headers["Authorization"] != nil }.count, 2)
-        XCTAssertEqual(dates.count, 2)
-        XCTAssertEqual(transport.requests[0].headers.count, transport.requests[1].headers.count)
+        let dates = transport.requests.map { $0.headers["X-Sdk-Date"] }
+        XCTAssertEqual(dates[0], UTCTime.sdkDate(epochSeconds: 1_700_000_000))
+        XCTAssertEqual(dates[1], UTCTime.sdkDate(epochSeconds: 1_700_000_000 + clock.sleeps.reduce(0, +)))
+        XCTAssertNotEqual(dates[0], dates[1])
+        let signatures = transport.requests.map { $0.headers["Authorization"] }
+        XCTAssertNotNil(signatures[0])
+        XCTAssertNotEqual(signatures[0], signatures[1], "a new signature for the new date")
     }
 
     func testRetriesConnectionResets() async throws {
