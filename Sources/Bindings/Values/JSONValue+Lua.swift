@@ -33,19 +33,12 @@ extension JSONObject {
 }
 
 extension ServiceResult {
-    /// ``table`` as scripts see it, built in one pass (the same fields, in the
-    /// same precedence: normalized names win).
+    /// ``table`` as scripts see it, built straight from the service's fields and
+    /// the ``overrides`` (without the intermediate JSON object).
     var luaValue: LuaValue {
-        var table = fields.luaTable(extraCapacity: extra.count + 4)
-        for key in extra.keys {
-            if let value = extra[key] { table[key] = value.luaValue }
-        }
-        if let status {
-            table["status"] = .string(status.rawValue)
-            table["terminal"] = .boolean(status.isTerminal)
-        }
-        table["error"] = error.map(LuaValue.string) ?? .nil
-        table["request_id"] = requestID.map(LuaValue.string) ?? .nil
+        let overrides = self.overrides
+        var table = fields.luaTable(extraCapacity: overrides.count)
+        for (key, value) in overrides { table[key] = value?.luaValue ?? .nil }
         return .table(table)
     }
 }

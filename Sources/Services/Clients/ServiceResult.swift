@@ -38,13 +38,19 @@ public struct ServiceResult: Sendable, Equatable {
     /// `status`, `terminal`, `error` and `request_id` (normalized names win).
     public var table: JSONObject {
         var table = fields
-        for (key, value) in extra { table[key] = value }
-        if let status {
-            table["status"] = .string(status.rawValue)
-            table["terminal"] = .bool(status.isTerminal)
-        }
-        table["error"] = error.map(JSONValue.string)
-        table["request_id"] = requestID.map(JSONValue.string)
+        for (key, value) in overrides { table[key] = value }
         return table
+    }
+
+    /// What ``table`` sets over the service's fields, in order (nil removes a field).
+    public var overrides: [(key: String, value: JSONValue?)] {
+        var overrides: [(key: String, value: JSONValue?)] = extra.map { ($0.key, $0.value) }
+        if let status {
+            overrides.append(("status", .string(status.rawValue)))
+            overrides.append(("terminal", .bool(status.isTerminal)))
+        }
+        overrides.append(("error", error.map(JSONValue.string)))
+        overrides.append(("request_id", requestID.map(JSONValue.string)))
+        return overrides
     }
 }
