@@ -48,11 +48,6 @@ public final class RunningEmulator: Sendable {
         state.faults.clear()
     }
 
-    /// Moves the emulator's clock forward (`POST /_emulator/clock`).
-    public func advanceClock(by seconds: Double) {
-        state.time.advance(by: seconds)
-    }
-
     /// Stops serving: closes the listener, lets in-flight responses finish, closes idle
     /// connections, and returns once the server has ended.
     public func shutdown() async {

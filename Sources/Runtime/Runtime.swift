@@ -86,7 +86,7 @@ public final class Runtime {
     }
 
     /// Runs the script's main chunk with `arguments` as `...`, then every task
-    /// it spawned, until all have finished, the main chunk fails, or ``interrupt()``.
+    /// it spawned, until all have finished, the main chunk fails, or ``interrupter`` is called.
     /// - Throws: the compile error, before anything runs.
     public func run(arguments: [String]) throws(ScriptError) -> RunReport {
         try loadScript()
@@ -132,12 +132,6 @@ public final class Runtime {
         return RunReport(
             outcome: .failed(message: failure.message, traceback: failure.traceback, kind: failure.kind),
             unobservedFailures: unobserved)
-    }
-
-    /// Asks the run to stop: tasks are canceled, their `<close>` variables run,
-    /// and ``run(arguments:)`` returns an interrupted report. Any thread.
-    public func interrupt() {
-        scheduler.inbox.post(.interrupt)
     }
 
     /// A thread-safe way to interrupt this run from a signal handler or another thread.

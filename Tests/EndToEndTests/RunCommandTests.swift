@@ -107,4 +107,16 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("bomb.lua:2: memory limit of 64 MiB exceeded [sandbox]"), result.stderr)
     }
+
+    func testAnUnreadableOrNonUTF8ConfigurationIsAConfigurationError() throws {
+        let harness = try BinaryHarness()
+        try harness.write("ok.lua", "emit({})")
+        try Data([0x6F, 0x75, 0x74, 0x20, 0x3D, 0x20, 0x22, 0xFF, 0x22, 0x0A]).write(to: harness.folder.appendingPathComponent("bad.toml"))
+        let bad = try harness.run("run", "--config", "bad.toml", "ok.lua")
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stderr, "moonwatch: bad.toml is not valid UTF-8\n")
+        let missing = try harness.run("run", "--config", "absent.toml", "ok.lua")
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(missing.stderr, "moonwatch: cannot read configuration file absent.toml\n")
+    }
 }

@@ -37,7 +37,4 @@ final class ObjectDigests: Sendable {
         return digests
     }
 
-    func reset() {
-        cache.withLock { $0.removeAll() }
-    }
 }

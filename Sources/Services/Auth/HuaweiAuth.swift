@@ -25,14 +25,6 @@ public enum HuaweiAuth: Sendable {
         }
     }
 
-    /// A short name for logs and errors.
-    public var mode: String {
-        switch self {
-        case .akSK: "AK/SK"
-        case .token: "token"
-        case .iam: "IAM password"
-        }
-    }
 }
 
 extension ServiceError {

@@ -254,9 +254,3 @@ public struct JSONParser {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }
 
-extension JSONValue {
-    /// Parses a document; see ``JSONParser``.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParser.Failure) -> JSONValue {
-        try JSONParser.parse(bytes)
-    }
-}

@@ -13,9 +13,6 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
         self.burst = max(1, burst)
     }
 
-    /// Requests per second.
-    public var perSecond: Double { count / period }
-
     /// Parses `N/unit` where N is a positive number and unit is one of
     /// `s`, `sec`, `second`, `m`, `min`, `minute`, `h`, `hour` (plural forms too).
     /// Requests are spread evenly (burst 1): the try-on service blocks clients

@@ -15,32 +15,27 @@ final class ServiceSetup {
     /// - Throws: a `config` ServiceError naming the file, key or variable at fault.
     init(options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger) throws {
         var environment = ProcessInfo.processInfo.environment
-        let toml: String?
-        let file: String
+        let flags = outFlag.map { [(key: "out", value: $0)] } ?? []
         if options.emulator {
             let speed = options.emulatorSpeed
             let running = try blocking { try await Emulator.start(EmulatorOptions(speed: speed)) }
             emulator = running
-            toml = running.configTOML
-            file = "the emulator's configuration"
             environment.merge(Self.demoEnvironment) { _, demo in demo }
             logger.info("emulator serving on \(running.baseURL)")
+            configuration = try MoonwatchConfiguration.load(
+                toml: running.configTOML, file: "the emulator's configuration", profile: options.profile,
+                environment: environment, flags: flags)
         } else {
             emulator = nil
             let path = options.config ?? (FileManager.default.fileExists(atPath: "moonwatch.toml") ? "moonwatch.toml" : nil)
-            file = path ?? "moonwatch.toml"
             if let path {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw ServiceError(.config, "cannot read configuration file \(path)")
-                }
-                toml = String(decoding: data, as: UTF8.self)
+                configuration = try MoonwatchConfiguration.load(
+                    contentsOf: path, profile: options.profile, environment: environment, flags: flags)
             } else {
-                toml = nil
+                configuration = try MoonwatchConfiguration.load(
+                    toml: nil, file: "moonwatch.toml", profile: options.profile, environment: environment, flags: flags)
             }
         }
-        configuration = try MoonwatchConfiguration.load(
-            toml: toml, file: file, profile: options.profile, environment: environment,
-            flags: outFlag.map { [(key: "out", value: $0)] } ?? [])
         transport = HTTP1Transport()
         hub = ServiceHub(
             configuration: configuration, environment: environment, transport: transport,
