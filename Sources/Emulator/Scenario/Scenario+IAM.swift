@@ -33,4 +33,11 @@ public struct IAMUser: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case name, password, domain, projectID = "project_id" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name), password: try c.decode(String.self, forKey: .password),
+            domain: try c.decode(String.self, forKey: .domain), projectID: try c.decode(String.self, forKey: .projectID))
+    }
 }

@@ -75,4 +75,9 @@ public struct ServiceErrorInfo: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case errorCode = "error_code", errorMsg = "error_msg" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(errorCode: try c.decode(String.self, forKey: .errorCode), errorMsg: try c.decode(String.self, forKey: .errorMsg))
+    }
 }

@@ -73,4 +73,11 @@ public struct ModelArtsSample: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case resultProperty = "result_property", name, size, description }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            resultProperty: try c.decode(Int.self, forKey: .resultProperty), name: try c.decodeIfPresent(String.self, forKey: .name),
+            size: try c.decodeIfPresent(Int.self, forKey: .size), description: try c.decodeIfPresent([[String]].self, forKey: .description))
+    }
 }

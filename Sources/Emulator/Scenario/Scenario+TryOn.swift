@@ -41,6 +41,13 @@ public struct TryOnAccount: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case openID = "open_id", apiKey = "api_key", coins }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            openID: try c.decode(String.self, forKey: .openID), apiKey: try c.decode(String.self, forKey: .apiKey),
+            coins: try c.decode(Double.self, forKey: .coins))
+    }
 }
 
 /// The try-on service blocks a client IP that sends more than `max_requests` queries within
@@ -119,6 +126,11 @@ public struct TryOnFailure: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case info, infoEn = "info_en" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(info: try c.decode(String.self, forKey: .info), infoEn: try c.decode(String.self, forKey: .infoEn))
+    }
 }
 
 /// The two result files of a try-on: `body_url` (pose) and `showUrl`.
@@ -129,5 +141,12 @@ public struct TryOnFiles: Codable, Sendable, Equatable {
     public init(body: FileSpec, show: FileSpec) {
         self.body = body
         self.show = show
+    }
+
+    enum CodingKeys: String, CodingKey { case body, show }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(body: try c.decode(FileSpec.self, forKey: .body), show: try c.decode(FileSpec.self, forKey: .show))
     }
 }

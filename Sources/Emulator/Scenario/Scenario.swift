@@ -127,4 +127,10 @@ public struct FileSpec: Codable, Sendable, Equatable {
     public var size: Int
 
     public init(size: Int) { self.size = size }
+
+    enum CodingKeys: String, CodingKey { case size }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(size: try decoder.strictContainer(keyedBy: CodingKeys.self).decode(Int.self, forKey: .size))
+    }
 }
