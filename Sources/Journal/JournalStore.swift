@@ -39,6 +39,10 @@ public protocol JournalStore: AnyObject, Sendable {
     /// for a reason that is not the item's); false if `owner` no longer holds it.
     func release(line: Int, owner: String) throws(JournalError) -> Bool
 
+    /// Gives back every item `owner` still holds (claimed but not started, or
+    /// stopped mid-way by an interrupt) as pending; returns how many.
+    func releaseAll(owner: String) throws(JournalError) -> Int
+
     /// Stores records emitted outside any item (in `setup` or `done`).
     func addRecords(_ records: [String]) throws(JournalError)
 

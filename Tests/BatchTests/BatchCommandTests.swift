@@ -138,6 +138,8 @@ extension BatchCommandTests {
         XCTAssertEqual(interrupted.status, 130, interrupted.stderr)
         let partial = try harness.jsonLines("out/report.jsonl")
         XCTAssertEqual(partial.count, 200, "every item has a line, finished or not")
+        XCTAssertEqual(Set(partial.compactMap { $0["outcome"] as? String }).subtracting(["done", "pending"]), [],
+            "what the run claimed but did not finish is pending again, not left running")
         let finishedBefore = partial.filter { $0["outcome"] as? String == "done" }.count
         XCTAssertGreaterThan(finishedBefore, 0)
         XCTAssertLessThan(finishedBefore, 200)

@@ -47,6 +47,17 @@ final class SQLiteJournalTests: XCTestCase {
         XCTAssertEqual(try journal.counts()[.running], 5)
     }
 
+    func testReleaseAllGivesBackOnlyTheOwnersItems() throws {
+        let journal = try SQLiteJournal(path: statePath)
+        _ = try journal.prepare(input: identity) { self.rows(5) }
+        _ = try journal.claim(owner: "a", limit: 2, leaseSeconds: 60)
+        _ = try journal.claim(owner: "b", limit: 3, leaseSeconds: 60)
+        XCTAssertEqual(try journal.releaseAll(owner: "a"), 2)
+        XCTAssertEqual(try journal.counts()[.pending], 2)
+        XCTAssertEqual(try journal.counts()[.running], 3, "b's items are b's")
+        XCTAssertEqual(try journal.claim(owner: "c", limit: 10, leaseSeconds: 60).map(\.line), [1, 2])
+    }
+
     func testAnExpiredLeaseIsClaimedAgainAndTheOldOwnerCannotComplete() throws {
         let journal = try SQLiteJournal(path: statePath)
         _ = try journal.prepare(input: identity) { self.rows(1) }

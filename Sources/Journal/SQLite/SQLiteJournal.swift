@@ -155,6 +155,16 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
+    public func releaseAll(owner: String) throws(JournalError) -> Int {
+        try withConnection { db throws(JournalError) -> Int in
+            try db.statement("""
+                UPDATE items SET status = 'pending', lease_owner = NULL, lease_expires = NULL
+                WHERE status = 'running' AND lease_owner = ?
+                """).bind(.text(owner)).run()
+            return db.changes
+        }
+    }
+
     public func addRecords(_ records: [String]) throws(JournalError) {
         try withConnection { db throws(JournalError) in
             try db.transaction { () throws(JournalError) in

@@ -96,6 +96,8 @@ struct BatchCommand: ParsableCommand {
         progress.stop()
         withExtendedLifetime(signals) {}
 
+        // What this run claimed but did not finish (a stop, an interrupt) is pending again.
+        _ = try journal.releaseAll(owner: shared.owner)
         try output.writeReport(from: journal)
         let final = try journal.counts()
         Console.error(BatchSummaryTable(
