@@ -108,7 +108,7 @@ import Testing
             h.clock.advance(by: job.timeline.compactMap(\.seconds).reduce(0, +))
             let data = try #require(try await h.tryOn(job.infID).json["data"] as? [String: Any])
             #expect(data["state"] as? Int == -1)
-            #expect(data["infInfoEn"] as? String == job.failure?.infoEn)
+            #expect(data["infInfoEn"] as? String == (try #require(job.failure)).infoEn)
             #expect((data["infInfo"] as? String)?.isEmpty == false)
             #expect(data["body_url"] as? String == "")
         }

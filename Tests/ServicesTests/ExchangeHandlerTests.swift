@@ -66,6 +66,7 @@ final class ExchangeHandlerTests: XCTestCase {
         handler.start(exchange(2))
         handler.cancel(1)  // exchange 1's task was canceled just as its answer came
         try answer("two")
+        XCTAssertEqual(try outcomes[1]?.get().response.bodyText, "one")
         XCTAssertEqual(try outcomes[2]?.get().response.bodyText, "two")
         XCTAssertTrue(channel.isActive)
     }

@@ -231,6 +231,7 @@ final class TransportTests: XCTestCase {
             return all
         }
         XCTAssertEqual(statuses, Array(repeating: 200, count: 50))
+        XCTAssertLessThanOrEqual(server.connections.accepted, transport.options.maxConnectionsPerHost, "within the pool's cap")
     }
 
     func testConnectionsAreReusedAndCappedPerHost() async throws {

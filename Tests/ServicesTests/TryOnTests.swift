@@ -127,13 +127,21 @@ final class TryOnTests: XCTestCase {
         let transport = FakeTransport(responses: [answer(#"{"state": 1}"#)])
         let budget = CoinBudget(maxCoins: 1.0)
         let tryon = client(transport, budget: budget)
-        let outcomes = await withTaskGroup(of: Bool.self) { group in
-            for id in 0..<40 { group.addTask { (try? await tryon.result(infID: Int64(id))) != nil } }
-            var successes = 0
-            for await ok in group where ok { successes += 1 }
-            return successes
+        let kinds = await withTaskGroup(of: ServiceError.Kind?.self) { group in
+            for id in 0..<40 {
+                group.addTask {
+                    do {
+                        _ = try await tryon.result(infID: Int64(id))
+                        return nil
+                    } catch { return (error as? ServiceError)?.kind }
+                }
+            }
+            var kinds: [ServiceError.Kind?] = []
+            for await kind in group { kinds.append(kind) }
+            return kinds
         }
-        XCTAssertEqual(outcomes, 10)
+        XCTAssertEqual(kinds.filter { $0 == nil }.count, 10, "ten queries fit the budget")
+        XCTAssertEqual(kinds.filter { $0 == .budget }.count, 30, "every other one is refused by the budget")
         XCTAssertEqual(transport.count, 10)
         XCTAssertEqual(budget.spent, 1.0)
     }
