@@ -54,9 +54,7 @@ public struct ServiceCaller: Sendable {
                     "url": .string(redactor.redact(request.url.description))])
             return try await transport.send(request)
         } catch {
-            var failure = ServiceError.wrap(error, service: service.rawValue)
-            if failure.service == nil { failure.service = service.rawValue }
-            throw failure.redacted(by: redactor)
+            throw tagged(error)
         }
     }
 
@@ -76,10 +74,15 @@ public struct ServiceCaller: Sendable {
                 }
             }
         } catch {
-            var failure = ServiceError.wrap(error, service: service.rawValue)
-            if failure.service == nil { failure.service = service.rawValue }
-            throw failure.redacted(by: redactor)
+            throw tagged(error)
         }
+    }
+
+    /// `error` as a ServiceError of this service, with secrets redacted.
+    private func tagged(_ error: any Error) -> ServiceError {
+        var failure = ServiceError.wrap(error, service: service.rawValue)
+        if failure.service == nil { failure.service = service.rawValue }
+        return failure.redacted(by: redactor)
     }
 
     /// Records (once) and logs a state this host does not know.

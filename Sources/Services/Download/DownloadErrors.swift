@@ -24,7 +24,7 @@ enum DownloadErrors {
         return ServiceError(.network, "download of \(url.shown) failed: \(error)", retryable: true)
     }
 
-    /// A non-success answer: retryable for 5xx, 408 and 429, final otherwise.
+    /// A non-success answer: retryable as ``ServiceError/kind(forStatus:)`` says (5xx, 408, 429), final otherwise.
     /// The message quotes the object-storage `Code` and `Message` when the body has them.
     static func http(status: Int, body: [UInt8], url: DownloadURL, retryAfter: Double?) -> ServiceError {
         let text = String(decoding: body, as: UTF8.self)
@@ -37,7 +37,8 @@ enum DownloadErrors {
         } else {
             detail = ServiceError.snippet(text)
         }
-        let retryable = status >= 500 || status == 408 || status == 429
+        // As for service answers: 5xx, 408 and 429 may pass; anything else will not.
+        let retryable = ServiceError.kind(forStatus: status).isRetryableByDefault
         return ServiceError(
             .download, "GET \(url.shown) answered HTTP \(status) (\(detail))", status: status,
             code: element("Code", in: text), retryable: retryable, retryAfter: retryAfter)

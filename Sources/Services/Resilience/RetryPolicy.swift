@@ -60,26 +60,11 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// Seconds to wait after attempt number `attempt` (1-based) failed with `error`.
     public func delay(after error: ServiceError, attempt: Int, random: RandomSource) -> Double {
-        let exponent = Double(min(max(attempt - 1, 0), 62))
-        let ceiling = min(maxDelay, baseDelay * pow2(exponent))
+        let ceiling = min(maxDelay, baseDelay * Double(sign: .plus, exponent: min(max(attempt - 1, 0), 62), significand: 1))
         let jittered = random.next() * ceiling
-        if let retryAfter = error.retryAfter {
-            return max(jittered, min(max(retryAfter, 0), retryAfterCap))
-        }
-        if error.kind == .throttled {
-            return max(jittered, min(throttleDelay, retryAfterCap))
-        }
-        return jittered
-    }
-
-    private func pow2(_ exponent: Double) -> Double {
-        var value = 1.0
-        var remaining = Int(exponent)
-        while remaining > 0 {
-            value *= 2
-            remaining -= 1
-        }
-        return value
+        // The server's word (or, throttled without one, the throttle delay) is a floor.
+        guard error.retryAfter != nil || error.kind == .throttled else { return jittered }
+        return max(jittered, throttlePause(for: error))
     }
 }
 
