@@ -37,23 +37,14 @@ public enum APIModule {
             }),
             ("modelarts_pages", { call throws(ScriptError) in
                 let resultsQuery = try resultsQuery(call, function: "api.modelarts.each_result")
-                let pages: ModelArtsPaginator
-                do throws(ServiceError) {
-                    pages = try hub.modelarts().eachResult(resultsQuery)
-                } catch {
-                    throw error.scriptError
-                }
+                let pages = try scripted { () throws(ServiceError) in try hub.modelarts().eachResult(resultsQuery) }
                 pushPages(call.L, pages)
                 return .results(1)
             }),
             ("modelarts_next", { [unowned runtime] call throws(ScriptError) in
                 let pages = try self.pages(call)
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
-                    do throws(ServiceError) {
-                        return [try await pages.next()?.luaValue ?? .nil]
-                    } catch {
-                        throw error.scriptError
-                    }
+                    try await scripted { () async throws(ServiceError) in [try await pages.next()?.luaValue ?? .nil] }
                 }
             }),
             ("faceedge_task", { [unowned runtime] call throws(ScriptError) in
@@ -76,12 +67,9 @@ public enum APIModule {
                 let minDelay = try arguments.optionalNumber(4) ?? defaults.minDelay
                 let maxDelay = try arguments.optionalNumber(5) ?? defaults.maxDelay
                 let timeout = try arguments.optionalNumber(6) ?? defaults.timeout
-                let schedule: WaiterSchedule
-                do throws(ServiceError) {
-                    schedule = try WaiterSchedule(initialDelay: initialDelay, minDelay: minDelay, maxDelay: maxDelay, timeout: timeout)
+                let schedule = try scripted { () throws(ServiceError) in
+                    try WaiterSchedule(initialDelay: initialDelay, minDelay: minDelay, maxDelay: maxDelay, timeout: timeout)
                         .validated(function: function)
-                } catch {
-                    throw error.scriptError
                 }
                 for value in [schedule.initialDelay, schedule.minDelay, schedule.maxDelay, schedule.timeout] { call.push(.number(value)) }
                 return .results(4)
@@ -107,11 +95,7 @@ public enum APIModule {
 
     /// Runs one service query and hands its table to Lua.
     private static func query(_ body: () async throws(ServiceError) -> ServiceResult) async throws(ScriptError) -> [LuaValue] {
-        do throws(ServiceError) {
-            return [try await body().luaValue]
-        } catch {
-            throw error.scriptError
-        }
+        try await scripted { () async throws(ServiceError) in [try await body().luaValue] }
     }
 
     private static func resultsQuery(_ call: LuaCall, function: String) throws(ScriptError) -> ModelArtsClient.ResultsQuery {

@@ -20,15 +20,11 @@ public enum HTTPModule {
             ("download", { [unowned runtime] call throws(ScriptError) in
                 let request = try downloadRequest(call)
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
-                    do throws(ServiceError) {
-                        switch try await downloader.download(request) {
-                        case .finished(let result):
-                            return [.table(table(result))]
-                        case .urlExpired(let receivedBytes):
-                            return [.boolean(false), .integer(receivedBytes)]
-                        }
-                    } catch {
-                        throw error.scriptError
+                    switch try await scripted({ () async throws(ServiceError) in try await downloader.download(request) }) {
+                    case .finished(let result):
+                        return [.table(table(result))]
+                    case .urlExpired(let receivedBytes):
+                        return [.boolean(false), .integer(receivedBytes)]
                     }
                 }
             }),

@@ -14,3 +14,21 @@ extension ServiceError {
         return ScriptError(ScriptError.Kind(rawValue: kind.rawValue), message, fields: fields)
     }
 }
+
+/// Runs `body`, raising what it throws as the script's error table.
+func scripted<T>(_ body: () throws(ServiceError) -> T) throws(ScriptError) -> T {
+    do throws(ServiceError) {
+        return try body()
+    } catch {
+        throw error.scriptError
+    }
+}
+
+/// Awaits `body`, raising what it throws as the script's error table.
+func scripted<T>(_ body: () async throws(ServiceError) -> T) async throws(ScriptError) -> T {
+    do throws(ServiceError) {
+        return try await body()
+    } catch {
+        throw error.scriptError
+    }
+}
