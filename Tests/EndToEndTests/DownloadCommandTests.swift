@@ -33,20 +33,12 @@ final class DownloadCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: harness.folder)
     }
 
-    /// Runs `moonwatch run --config moonwatch.toml ARGS` with the emulator's demo credentials.
+    /// Starts `moonwatch run --config moonwatch.toml ARGS` with the emulator's demo credentials.
     private func start(_ arguments: [String]) throws -> (Process, URL) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BinaryHarness.binary)
-        process.arguments = ["run", "--config", "moonwatch.toml"] + arguments
-        process.currentDirectoryURL = harness.folder
-        process.environment = ProcessInfo.processInfo.environment.merging([
+        let environment = ProcessInfo.processInfo.environment.merging([
             "CLOUD_SDK_AK": DemoCredentials.accessKey, "CLOUD_SDK_SK": DemoCredentials.secretKey,
         ]) { _, demo in demo }
-        let err = harness.folder.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
+        let (process, _, err) = try harness.start(["run", "--config", "moonwatch.toml"] + arguments, environment: environment)
         return (process, err)
     }
 
