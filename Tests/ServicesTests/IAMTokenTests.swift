@@ -114,6 +114,33 @@ final class IAMTokenTests: XCTestCase {
         do { let value = try await iam.token(); XCTAssertEqual(value, "tok-2") }
     }
 
+    func testCancellingEveryCallerCancelsTheFetch() async throws {
+        let cloud = FakeCloud(clock: VirtualClock(), fetchDelay: .seconds(30))
+        let iam = provider(cloud)
+        let callers = (0..<3).map { _ in Task { try await iam.token() } }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        for caller in callers { caller.cancel() }
+        for caller in callers {
+            let result = await caller.result
+            XCTAssertThrowsError(try result.get()) { error in XCTAssertEqual((error as? ServiceError)?.kind, .canceled, "\(error)") }
+        }
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "not after the 30 s fetch")
+        XCTAssertEqual(cloud.issued, 0)
+    }
+
+    func testOneCallerCancelledLeavesTheSharedFetchToTheOthers() async throws {
+        let cloud = FakeCloud(clock: VirtualClock(), fetchDelay: .milliseconds(300))
+        let iam = provider(cloud)
+        let leaving = Task { try await iam.token() }
+        let staying = Task { try await iam.token() }
+        try await Task.sleep(for: .milliseconds(50))
+        leaving.cancel()
+        let token = try await staying.value
+        XCTAssertEqual(token, "tok-1")
+        XCTAssertEqual(cloud.issued, 1)
+    }
+
     func testConcurrentCallersShareOneFetch() async throws {
         let cloud = FakeCloud(clock: VirtualClock(), fetchDelay: .milliseconds(100))
         let iam = provider(cloud)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Fetches and caches an IAM user token (`POST {iam}/v3/auth/tokens`, password
 /// method, project scope; the token arrives in `X-Subject-Token`, its expiry in
 /// `token.expires_at`).
@@ -41,7 +43,7 @@ public actor IAMTokenProvider {
     private let caller: ServiceCaller
     private let renewBefore: Double
     private var cached: CachedToken?
-    private var inFlight: Task<CachedToken, any Error>?
+    private var inFlight: SharedFetch?
     /// How many tokens were fetched (tests and counters).
     public private(set) var fetchCount = 0
 
@@ -55,25 +57,44 @@ public actor IAMTokenProvider {
     public func token() async throws(ServiceError) -> String {
         let now = caller.clock.wallNow()
         if let cached, now < cached.renewAt { return cached.value }
-        let task: Task<CachedToken, any Error>
+        let fetch: SharedFetch
         if let inFlight {
-            task = inFlight
+            fetch = inFlight
         } else {
             fetchCount += 1
             let credentials = credentials
             let caller = caller
             let renewBefore = renewBefore
-            task = Task { try await Self.fetch(credentials: credentials, caller: caller, renewBefore: renewBefore) }
-            inFlight = task
+            fetch = SharedFetch(Task { try await Self.fetch(credentials: credentials, caller: caller, renewBefore: renewBefore) })
+            inFlight = fetch
         }
         do {
-            let token = try await task.value
-            if inFlight == task { inFlight = nil }
+            let token = try await fetch.value()
+            if inFlight === fetch { inFlight = nil }
             if cached == nil || cached!.expiresAt <= token.expiresAt { cached = token }
             return token.value
         } catch {
-            if inFlight == task { inFlight = nil }
+            if inFlight === fetch { inFlight = nil }
             throw ServiceError.wrap(error, service: ServiceName.iam.rawValue)
+        }
+    }
+
+    /// One token fetch that concurrent callers share; it is canceled when every
+    /// caller waiting for it has been (an interrupted run does not sit through
+    /// the fetch and its retries).
+    final class SharedFetch: Sendable {
+        private let task: Task<CachedToken, any Error>
+        private let waiting = Mutex(0)
+
+        init(_ task: Task<CachedToken, any Error>) { self.task = task }
+
+        func value() async throws -> CachedToken {
+            waiting.withLock { $0 += 1 }
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                if waiting.withLock({ $0 -= 1; return $0 }) == 0 { task.cancel() }
+            }
         }
     }
 
