@@ -254,23 +254,42 @@ int mw_ishostyield(lua_State *co, int nres) {
  * The instruction budget
  */
 
+/* Marks the task as stopped by the budget and remembers where: the innermost
+   script line at or above `level` of L's stack. */
+static void start_abort(mw_vm *vm, lua_State *L, int level) {
+    if (vm->aborting) return;
+    vm->aborting = 1;
+    push_script_where(L, level);
+    const char *where = lua_tostring(L, -1);
+    snprintf(vm->abort_where, sizeof vm->abort_where, "%s", where ? where : "?");
+    lua_pop(L, 1);
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
     mw_vm *vm = mw_getvm(L);
     vm->executed += MW_HOOK_STEP;
     if (vm->budget <= 0 || vm->executed <= vm->budget) return;
-    if (!vm->aborting) {
-        vm->aborting = 1;
-        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-            snprintf(vm->abort_where, sizeof vm->abort_where, "%s:%d", ar->short_src, ar->currentline);
-        else
-            snprintf(vm->abort_where, sizeof vm->abort_where, "?");
-    }
+    start_abort(vm, L, 0);
     /* Yielding cannot be caught by pcall: the scheduler ends the task. Where no
        yield is possible, raise; the next hook raises again until one is. */
     if (mw_canwait(L)) {
         lua_yield(L, 0);
         return;
     }
+    mw_pushbudgeterror(L);
+    lua_error(L);
+}
+
+void mw_charge(lua_State *L, lua_Integer steps) {
+    mw_vm *vm = mw_getvm(L);
+    if (vm->budget <= 0) return;
+    vm->executed += steps > 0 ? steps : 0;
+    if (vm->executed <= vm->budget) return;
+    /* A C function is guaranteed LUA_MINSTACK free slots, but its own pushes may have used them. */
+    if (!lua_checkstack(L, 4)) lua_settop(L, 0);
+    /* Level 1: the script line that called the library function. */
+    start_abort(vm, L, 1);
     mw_pushbudgeterror(L);
     lua_error(L);
 }

@@ -93,6 +93,12 @@ void mw_pushtostring(lua_State *L, int idx);
 /* Pushes "file:line" of the innermost Lua function on `co`'s stack, or "?" */
 void mw_pushwhere(lua_State *co);
 
+/* Charges `steps` units of work done inside one C library call (the count hook
+   sees only Lua instructions) to the running task's instruction budget. When
+   the budget runs out, raises its `sandbox` error at the calling script line,
+   as the count hook does where the task cannot yield. A no-op without a budget. */
+void mw_charge(lua_State *L, lua_Integer steps);
+
 /* Pushes the `sandbox` error of a task stopped by the instruction budget. */
 void mw_pushbudgeterror(lua_State *L);
 
