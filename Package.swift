@@ -33,7 +33,7 @@ let package = Package(
         // The C side of the boundary: trampolines, the allocator, hooks, the coroutine wrappers.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "Lua", dependencies: ["CLua", "CLuaShim"]),
-        .target(name: "Runtime", dependencies: ["Lua", "CLuaShim", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Runtime", dependencies: ["Lua", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Services",
             dependencies: [
@@ -71,7 +71,7 @@ let package = Package(
         ),
         // Benchmarks only: a plain C function to compare bound Swift functions against.
         .target(name: "BenchSupport", dependencies: ["CLua"]),
-        .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "CLua", "BenchSupport"]),
+        .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "BenchSupport"]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),

@@ -48,7 +48,16 @@ let dispatchHostFunction: @convention(c) (OpaquePointer?, UnsafeMutableRawPointe
         do throws(ScriptError) {
             return try function.body(LuaCall(L: L!, function: function)).code
         } catch {
-            LuaStack(L: L!, state: LuaState.owning(L!)).push(error)
+            // Whatever the function left goes: the error needs at most a few of
+            // the LUA_MINSTACK slots every C function starts with.
+            lua_settop(L!, 0)
+            let stack = LuaStack(L: L!, state: LuaState.owning(L!))
+            do throws(ScriptError) {
+                try stack.push(error)
+            } catch {
+                lua_settop(L!, 0)
+                mw_pusherror(L!, error.kind.rawValue, error.message)
+            }
             return MW_RAISE
         }
     }

@@ -3,11 +3,11 @@ import CLuaShim
 
 /// The arguments of one call of a ``HostFunction``, and where it pushes results.
 ///
-/// Reading never runs metamethods (ARCHITECTURE rule 2): values are read with
-/// raw accessors, so no script code runs inside host code.
+/// Reading never runs metamethods (docs/lua-boundary.md rule 2): values are
+/// read with raw accessors, so no script code runs inside host code.
 public struct LuaCall {
     /// The coroutine (or main thread) that made the call.
-    public let L: OpaquePointer
+    let L: OpaquePointer
     unowned(unsafe) let function: HostFunction
 
     /// The function's name as scripts know it, e.g. `task.sleep`.
@@ -24,12 +24,16 @@ public struct LuaCall {
 
     /// `file:line` of the script code that made this call (skipping moonwatch's own Lua).
     public var scriptLocation: String {
+        guard lua_checkstack(L, 1) != 0 else { return "?" }
         mw_pushwhere(L)
         defer { lua_settop(L, -2) }
         return stack.string(at: -1) ?? "?"
     }
 
     public func type(_ index: Int32) -> LuaType { LuaType(lua_type(L, index)) }
+
+    /// The argument as a condition: anything but `nil`, `false` or absent is true.
+    public func boolean(_ index: Int32) -> Bool { lua_toboolean(L, index) != 0 }
 
     /// The error for a wrong argument, in Lua's own words:
     /// `bad argument #2 to 'task.map' (function expected, got nil)`.
@@ -74,23 +78,23 @@ public struct LuaCall {
     }
 
     /// The field `key` of the table argument at `index`, read raw; `nil` when absent.
-    public func field(_ key: String, of index: Int32) -> LuaType {
-        let table = lua_absindex(L, index)
-        stack.push(.string(key))
-        return LuaType(lua_rawget(L, table))
+    public func field(_ key: String, of index: Int32) throws(ScriptError) -> LuaType {
+        try stack.pushRawField(key, of: index)
     }
 
     /// A number field of an options table, with an error naming the option.
     public func optionalNumberField(_ key: String, of index: Int32) throws(ScriptError) -> Double? {
+        let type = try field(key, of: index)
         defer { lua_settop(L, -2) }
-        switch field(key, of: index) {
+        switch type {
         case .nil: return nil
         case .number: return lua_tonumberx(L, -1, nil)
         case let other: throw argumentError(index, "option '\(key)' must be a number, got \(other.name)")
         }
     }
 
-    public func push(_ value: LuaValue) { stack.push(value) }
+    /// Pushes a result of the call.
+    public func push(_ value: LuaValue) throws(ScriptError) { try stack.push(value) }
 }
 
 /// The type of a Lua value.

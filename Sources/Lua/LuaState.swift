@@ -1,6 +1,10 @@
 import CLua
 import CLuaShim
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Limits on what scripts may use.
 public struct LuaLimits: Sendable {
     /// Bytes scripts may allocate; `nil` for no cap.
@@ -16,23 +20,25 @@ public struct LuaLimits: Sendable {
 
 /// One Lua VM and the Swift functions bound into it.
 ///
-/// A `LuaState` is confined to the thread that uses it (ARCHITECTURE rule 3): it
-/// is `@unchecked Sendable` only so that its owner can hand it to that thread.
-/// Every method that touches the VM must be called there.
+/// A `LuaState` is confined to the thread that created it (docs/lua-boundary.md
+/// rule 3): it is `@unchecked Sendable` only so that its owner can be handed
+/// around; debug builds check, on every entry point, that the VM is touched
+/// from that thread only.
 ///
 /// The boundary rules hold by construction: Swift host functions never raise
 /// or yield themselves, they return a ``HostResult`` that the C trampoline acts
-/// on; the only Lua API functions called from Swift are ones that cannot raise,
-/// or can raise only on a refused allocation, which the allocator never refuses
-/// while host code runs.
+/// on; the C API functions called from Swift (listed in `CAPI.swift`) are ones
+/// that cannot raise, or can raise only on a refused allocation, which the
+/// allocator never refuses while host code runs.
 public final class LuaState: @unchecked Sendable {
     /// The main thread of the VM.
-    public let L: OpaquePointer
+    let L: OpaquePointer
     let vm: UnsafeMutablePointer<mw_vm>
     let releases = ReleaseQueue()
     private var functions: [HostFunction] = []
+    private let owner = pthread_self()
 
-    /// Receives Lua warnings (`warn(...)` and errors in `__gc` finalizers).
+    /// Receives Lua warnings (`warn(...)`).
     public var onWarning: ((String) -> Void)?
 
     public init(limits: LuaLimits = LuaLimits()) {
@@ -52,12 +58,24 @@ public final class LuaState: @unchecked Sendable {
     }
 
     deinit {
+        assertConfined()
         lua_close(L)
+        // lua_close ran every finalizer: the objects they queued go now.
+        releaseCollectedObjects()
+        mw_freevm(vm)
         vm.deallocate()
+    }
+
+    /// Stops a debug build when the VM is touched from a thread other than its
+    /// owner's, as swift-nio's `preconditionInEventLoop` does for event loops.
+    @inline(__always)
+    func assertConfined(file: StaticString = #fileID, line: UInt = #line) {
+        assert(pthread_equal(owner, pthread_self()) != 0, "a Lua VM was touched from a thread that does not own it", file: file, line: line)
     }
 
     /// Opens the sandboxed standard library, `json` and the error metatable.
     public func openSandbox() throws(ScriptError) {
+        assertConfined()
         if mw_opensandbox(L) != LUA_OK {
             throw ScriptError(.sandbox, "cannot open the Lua libraries: \(stack.popString())")
         }
@@ -78,7 +96,7 @@ public final class LuaState: @unchecked Sendable {
     }
 
     /// The state that owns a thread of this VM.
-    public static func owning(_ L: OpaquePointer) -> LuaState {
+    static func owning(_ L: OpaquePointer) -> LuaState {
         Unmanaged<LuaState>.fromOpaque(mw_getvm(L).pointee.host).takeUnretainedValue()
     }
 
@@ -87,54 +105,68 @@ public final class LuaState: @unchecked Sendable {
     /// The main thread's stack.
     public var stack: LuaStack { LuaStack(L: L, state: self) }
 
-    /// The stack of another thread (coroutine) of this VM.
-    public func stack(_ thread: OpaquePointer) -> LuaStack { LuaStack(L: thread, state: self) }
-
     // MARK: Host functions
 
-    /// Pushes a Swift function as a Lua function named `name` (used in argument errors).
-    public func pushFunction(_ name: String, _ body: @escaping HostFunction.Body) {
+    /// Keeps a Swift function alive for the VM's lifetime and returns its binding.
+    func bind(_ name: String, _ body: @escaping HostFunction.Body) -> UnsafeMutablePointer<mw_binding> {
         let function = HostFunction(name: name, body: body, vm: vm)
         functions.append(function)
-        mw_pushhostfunction(L, function.binding)
+        return function.binding
     }
 
     /// Sets a global without running metamethods.
-    public func setGlobal(_ name: String, _ pushValue: () -> Void) {
+    public func setGlobal(_ name: String, _ value: LuaValue) throws(ScriptError) {
+        assertConfined()
+        let stack = self.stack
+        try stack.requireStack(3)
         lua_rawgeti(L, MW_REGISTRYINDEX, lua_Integer(LUA_RIDX_GLOBALS))
-        stack.push(.string(name))
-        pushValue()
+        try stack.push(.string(name))
+        try stack.push(value)
         lua_rawset(L, -3)
         stack.pop()
     }
 
-    /// Sets the field `name` of the table on top of the stack without running metamethods.
-    public func setField(_ name: String, _ pushValue: () -> Void) {
-        stack.push(.string(name))
-        pushValue()
+    /// Creates the global table `module.name` holding the module's functions.
+    public func install(_ module: LuaModule) throws(ScriptError) {
+        assertConfined()
+        let stack = self.stack
+        try stack.requireStack(3)
+        lua_rawgeti(L, MW_REGISTRYINDEX, lua_Integer(LUA_RIDX_GLOBALS))
+        try stack.push(.string(module.name))
+        try stack.push(module, namedAs: module.name)
         lua_rawset(L, -3)
+        stack.pop()
     }
 
-    /// Creates a global table of Swift functions, named `table.function` in errors.
-    public func register(_ table: String, _ functions: [(String, HostFunction.Body)]) {
-        setGlobal(table) {
-            lua_createtable(L, 0, Int32(functions.count))
-            for (name, body) in functions {
-                setField(name) { pushFunction("\(table).\(name)", body) }
-            }
-        }
+    /// Installs a library written in C as the global `name` (benchmarks compare
+    /// bound Swift functions with plain C ones this way). `open` pushes one value.
+    public func installCLibrary(_ name: String, open: @convention(c) (OpaquePointer?) -> Int32) throws(ScriptError) {
+        assertConfined()
+        luaL_requiref(L, name, open, 1)
+        stack.pop()
     }
 
     // MARK: Registry
 
-    /// Frees registry slots of references released since the last call.
-    public func releaseDeadReferences() { releases.drain(L) }
+    /// Frees registry slots of references released since the last call, and
+    /// releases the host objects whose userdata the collector freed.
+    public func releaseDeadReferences() {
+        assertConfined()
+        releases.drain(L)
+        releaseCollectedObjects()
+    }
+
+    private func releaseCollectedObjects() {
+        while let object = mw_popreleased(vm) { Unmanaged<AnyObject>.fromOpaque(object).release() }
+    }
 
     // MARK: Loading and calling
 
     /// Compiles text (never binary chunks) and pushes the function.
     /// - Parameter chunkName: as Lua expects, e.g. `@path/to/script.lua`.
     public func load(_ code: [UInt8], chunkName: String) throws(ScriptError) {
+        assertConfined()
+        try stack.requireStack(1)
         let status = code.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) {
                 luaL_loadbufferx(L, $0.baseAddress, $0.count, chunkName, "t")
@@ -155,6 +187,9 @@ public final class LuaState: @unchecked Sendable {
         try stack.call(argumentsOnStack: argumentCount, results: results)
     }
 }
+
+/// Any number of results, for ``LuaState/call(_:results:)``.
+public let luaMultipleResults = LUA_MULTRET
 
 /// A Lua error caught by ``LuaState/call(_:results:)``.
 public struct LuaCallFailure: Error, CustomStringConvertible {

@@ -1,11 +1,9 @@
-import CLua
-import CLuaShim
 import Logging
 import Lua
 
 /// Limits and logging for one VM.
 public struct RuntimeOptions: Sendable {
-    /// Default memory cap for scripts: 512 MiB (SPEC §2.6).
+    /// Default memory cap for scripts: 512 MiB (docs/contract.md §2.6).
     public static let defaultMemoryLimit = 512 << 20
     /// Default instruction budget between yields: generous for real work, yet a
     /// runaway loop stops within seconds.
@@ -37,7 +35,7 @@ public struct RunReport: Sendable {
     /// Spawned tasks that failed while nobody waited for them.
     public var unobservedFailures: Int
 
-    /// The process exit code of SPEC §1: a configuration error the script ran
+    /// The process exit code of docs/contract.md §1: a configuration error the script ran
     /// into (missing credentials, say) counts as one, 2.
     public var exitCode: Int32 {
         switch outcome {
@@ -75,7 +73,7 @@ public final class Runtime {
         let logger = options.logger
         state.onWarning = { logger.warning("Lua warning: \($0)") }
         try state.openSandbox()
-        TaskModule.install(scheduler)
+        try TaskModule.install(scheduler)
         try evaluate(Prelude.source, name: "prelude", host: preludeFunctions())
     }
 
@@ -90,10 +88,14 @@ public final class Runtime {
     /// - Throws: the compile error, before anything runs.
     public func run(arguments: [String]) throws(ScriptError) -> RunReport {
         try loadScript()
-        guard arguments.count < Int(Int32.max) - 2, lua_checkstack(state.L, Int32(arguments.count) + 2) != 0 else {
+        guard arguments.count < Int(Int32.max) - 2 else {
             throw ScriptError(.invalidArgument, "too many arguments for the script (\(arguments.count))")
         }
-        for argument in arguments { state.stack.push(.string(argument)) }
+        do throws(ScriptError) {
+            try state.stack.push(arguments.map { LuaValue.string($0) })
+        } catch {
+            throw ScriptError(.invalidArgument, "too many arguments for the script (\(arguments.count))")
+        }
         return try runMain(argumentCount: Int32(arguments.count))
     }
 
@@ -104,7 +106,7 @@ public final class Runtime {
     /// - Throws: the compile error of the script, before anything runs.
     public func run(driver code: String, name: String, host functions: [(String, HostFunction.Body)]) throws(ScriptError) -> RunReport {
         try state.load(Array(code.utf8), chunkName: "=[moonwatch \(name)]")
-        pushHostTable(functions)
+        try state.stack.push(LuaModule(name, functions: functions), namedAs: nil)
         try loadScript()
         return try runMain(argumentCount: 2)
     }
@@ -128,7 +130,7 @@ public final class Runtime {
         guard let main = scheduler.main, main.outcome != .succeeded else {
             return RunReport(outcome: .succeeded, unobservedFailures: unobserved)
         }
-        let failure = main.failure ?? ("the main chunk failed", "", nil)
+        let failure = main.failure ?? LuaFailure(message: "the main chunk failed", traceback: "", kind: nil)
         return RunReport(
             outcome: .failed(message: failure.message, traceback: failure.traceback, kind: failure.kind),
             unobservedFailures: unobserved)
@@ -154,7 +156,7 @@ public final class Runtime {
     /// host functions as its argument.
     public func evaluate(_ code: String, name: String, host functions: [(String, HostFunction.Body)]) throws(ScriptError) {
         try state.load(Array(code.utf8), chunkName: "=[moonwatch \(name)]")
-        pushHostTable(functions)
+        try state.stack.push(LuaModule(name, functions: functions), namedAs: nil)
         do {
             _ = try state.call(argumentsOnStack: 1, results: 0)
         } catch {
@@ -168,13 +170,6 @@ public final class Runtime {
         ("raise", { call throws(ScriptError) in
             throw ScriptError(ScriptError.Kind(rawValue: try call.string(1)), try call.string(2))
         })
-    }
-
-    private func pushHostTable(_ functions: [(String, HostFunction.Body)]) {
-        lua_createtable(state.L, 0, Int32(functions.count))
-        for (functionName, body) in functions {
-            state.setField(functionName) { state.pushFunction(functionName, body) }
-        }
     }
 
     private func loadScript() throws(ScriptError) {
@@ -193,26 +188,27 @@ public final class Runtime {
             Runtime.raiseFunction,
             ("find_module", { call throws(ScriptError) in
                 let name = try call.string(1)
+                let path: String, code: [UInt8]
                 do throws(ScriptFileError) {
-                    let path = try files.modulePath(name)
-                    call.push(.string(try ScriptFiles.read(path)))
-                    call.push(.string("@\(path)"))
-                    call.push(.string(path))
-                    return .results(3)
+                    path = try files.modulePath(name)
+                    code = try ScriptFiles.read(path)
                 } catch {
                     throw ScriptError(.invalidArgument, error.description)
                 }
+                try call.push(.string(code))
+                try call.push(.string("@\(path)"))
+                try call.push(.string(path))
+                return .results(3)
             }),
             ("read_script", { call throws(ScriptError) in
                 let relative = try call.string(1)
+                let results: [LuaValue]
                 do throws(ScriptFileError) {
-                    let path = try files.confined(relative)
-                    call.push(.string(try ScriptFiles.read(path)))
-                    call.push(.string("@\(relative)"))
+                    results = [.string(try ScriptFiles.read(try files.confined(relative))), .string("@\(relative)")]
                 } catch {
-                    call.push(.nil)
-                    call.push(.string(error.description))
+                    results = [.nil, .string(error.description)]
                 }
+                try call.stack.push(results)
                 return .results(2)
             }),
         ]

@@ -1,5 +1,4 @@
 import BenchSupport
-import CLua
 import Lua
 
 #if canImport(Glibc)
@@ -13,23 +12,23 @@ let calls = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1
 
 let state = LuaState()
 try state.openSandbox()
-state.setGlobal("c_noop") { lua_pushcclosure(state.L, bench_noop, 0) }
-state.setGlobal("swift_noop") { state.pushFunction("swift_noop") { _ in .none } }
+try state.installCLibrary("cbench", open: bench_open)
+try state.install(LuaModule("swift", functions: [("noop", { _ in .none })]))
 
-/// Seconds for a loop of `calls` iterations that calls the global `function`, or does nothing.
+/// Seconds for a loop of `calls` iterations that calls `function` (a Lua
+/// expression naming it), or does nothing.
 func seconds(calling function: String?) throws -> Double {
     let body = function == nil ? "" : "f()"
-    let code = "local f = ... ; local clock = os.clock ; local t = clock() ; for i = 1, \(calls) do \(body) end ; return clock() - t"
+    let code = "local f = \(function ?? "nil") ; local clock = os.clock ; local t = clock() ; for i = 1, \(calls) do \(body) end ; return clock() - t"
     try state.load(Array(code.utf8), chunkName: "=bench")
-    lua_getglobal(state.L, function ?? "print")
-    return try state.call(argumentsOnStack: 1).first?.doubleValue ?? .nan
+    return try state.call(argumentsOnStack: 0).first?.doubleValue ?? .nan
 }
 
 var empty: [Double] = [], c: [Double] = [], swift: [Double] = []
 for _ in 0..<7 {
     empty.append(try seconds(calling: nil))
-    c.append(try seconds(calling: "c_noop"))
-    swift.append(try seconds(calling: "swift_noop"))
+    c.append(try seconds(calling: "cbench.noop"))
+    swift.append(try seconds(calling: "swift.noop"))
 }
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let loop = median(empty), cCall = median(c) - loop, swiftCall = median(swift) - loop

@@ -1,6 +1,7 @@
 #ifndef MOONWATCH_BENCH_SUPPORT_H
 #define MOONWATCH_BENCH_SUPPORT_H
 #include <lua.h>
-/* A plain C function that does nothing: the reference a Swift-bound function is measured against. */
-int bench_noop(lua_State *L);
+/* Opens the library `cbench` = {noop = a plain C function that does nothing}:
+   the reference a Swift-bound function is measured against. */
+int bench_open(lua_State *L);
 #endif

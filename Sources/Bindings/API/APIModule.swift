@@ -1,18 +1,18 @@
-import CLua
 import Lua
 import Runtime
 import Services
 
-/// The `api` module (SPEC §2.1): one call per service query, the ModelArts
+/// The `api` module (docs/contract.md §2.1): one call per service query, the ModelArts
 /// iterator and the waiters. Queries run off the VM's thread through
 /// ``Runtime/perform(_:_:)``; the waiters are Lua loops over those queries and
 /// `task.sleep`, so `on_poll` callbacks are ordinary script code.
 public enum APIModule {
-    static let pagesMetatable = "moonwatch.modelarts.pages"
-
     /// Installs `api` into `runtime`, answering through `hub`.
     public static func install(in runtime: Runtime, hub: ServiceHub) throws(ScriptError) {
-        installPagesMetatable(runtime.state)
+        // The ModelArts iterator's state: a userdata that owns the paginator.
+        let pagesType = try LuaObjectType<ModelArtsPaginator>(
+            in: runtime.state, name: "moonwatch.modelarts.pages", noun: "ModelArts iterator state",
+            describe: { _ in "ModelArts results iterator" })
         try runtime.evaluate(source, name: "api", host: [
             ("tryon_result", { [unowned runtime] call throws(ScriptError) in
                 let arguments = NamedArguments(call: call, function: "api.tryon.result", names: ["inf_id"])
@@ -38,11 +38,11 @@ public enum APIModule {
             ("modelarts_pages", { call throws(ScriptError) in
                 let resultsQuery = try resultsQuery(call, function: "api.modelarts.each_result")
                 let pages = try scripted { () throws(ServiceError) in try hub.modelarts().eachResult(resultsQuery) }
-                pushPages(call.L, pages)
+                try pagesType.push(pages, on: call.stack)
                 return .results(1)
             }),
             ("modelarts_next", { [unowned runtime] call throws(ScriptError) in
-                let pages = try self.pages(call)
+                guard let pages = pagesType.object(call, 1) else { throw call.argumentError(1, "ModelArts iterator state expected") }
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
                     try await scripted { () async throws(ServiceError) in [try await pages.next()?.luaValue ?? .nil] }
                 }
@@ -71,18 +71,18 @@ public enum APIModule {
                     try WaiterSchedule(initialDelay: initialDelay, minDelay: minDelay, maxDelay: maxDelay, timeout: timeout)
                         .validated(function: function)
                 }
-                for value in [schedule.initialDelay, schedule.minDelay, schedule.maxDelay, schedule.timeout] { call.push(.number(value)) }
+                try call.stack.push([schedule.initialDelay, schedule.minDelay, schedule.maxDelay, schedule.timeout].map(LuaValue.number))
                 return .results(4)
             }),
             /// next_delay(min_delay, max_delay, attempt, remaining) -> seconds, or nil when time is up.
             ("next_delay", { call throws(ScriptError) in
                 let schedule = WaiterSchedule(minDelay: try call.number(1), maxDelay: try call.number(2), timeout: .infinity)
                 let delay = schedule.nextDelay(attempt: Int(try call.integer(3)), remaining: try call.number(4), random: hub.random)
-                call.push(delay.map(LuaValue.number) ?? .nil)
+                try call.push(delay.map(LuaValue.number) ?? .nil)
                 return .results(1)
             }),
             ("now", { call throws(ScriptError) in
-                call.push(.number(hub.clock.now()))
+                try call.push(.number(hub.clock.now()))
                 return .results(1)
             }),
             /// fail(kind, message, service): raises an error table naming the service.
@@ -110,35 +110,5 @@ public enum APIModule {
             resultProperty: try arguments.optionalInteger(5).map { Int(clamping: $0) },
             processParameter: try arguments.optionalString(6)
         )
-    }
-
-    // MARK: The ModelArts iterator's state, a userdata that owns the paginator
-
-    private static func installPagesMetatable(_ state: LuaState) {
-        luaL_newmetatable(state.L, pagesMetatable)
-        state.setField("__gc") {
-            state.pushFunction("modelarts pages finalizer") { call throws(ScriptError) in
-                if let slot = lua_touserdata(call.L, 1) {
-                    let pointer = slot.load(as: UnsafeRawPointer?.self)
-                    slot.storeBytes(of: nil, as: UnsafeRawPointer?.self)
-                    if let pointer { Unmanaged<ModelArtsPaginator>.fromOpaque(pointer).release() }
-                }
-                return .none
-            }
-        }
-        state.stack.pop()
-    }
-
-    private static func pushPages(_ L: OpaquePointer, _ pages: ModelArtsPaginator) {
-        let slot = lua_newuserdatauv(L, MemoryLayout<UnsafeRawPointer?>.size, 0)!
-        slot.storeBytes(of: UnsafeRawPointer(Unmanaged.passRetained(pages).toOpaque()), as: UnsafeRawPointer?.self)
-        luaL_setmetatable(L, pagesMetatable)
-    }
-
-    private static func pages(_ call: LuaCall) throws(ScriptError) -> ModelArtsPaginator {
-        guard let slot = luaL_testudata(call.L, 1, pagesMetatable),
-              let pointer = slot.load(as: UnsafeRawPointer?.self)
-        else { throw call.argumentError(1, "ModelArts iterator state expected") }
-        return Unmanaged<ModelArtsPaginator>.fromOpaque(pointer).takeUnretainedValue()
     }
 }

@@ -1,9 +1,8 @@
-import CLua
 import Lua
 import Runtime
 import Services
 
-/// The `http` module (SPEC §2.2): `http.download(url, dest, opts)`.
+/// The `http` module (docs/contract.md §2.2): `http.download(url, dest, opts)`.
 ///
 /// The Lua wrapper checks the options and loops: the host function downloads
 /// off the VM's thread (``Runtime/perform(_:_:)``) and returns the result
@@ -42,7 +41,7 @@ public enum HTTPModule {
         return DownloadRequest(
             url: try call.string(1), destination: try call.string(2),
             checks: DownloadChecks(sha256: sha256, md5: md5, size: size),
-            overwrite: lua_toboolean(call.L, 6) != 0, canRefresh: lua_toboolean(call.L, 7) != 0)
+            overwrite: call.boolean(6), canRefresh: call.boolean(7))
     }
 
     /// A hex digest of `length` digits, or nil when absent.

@@ -17,9 +17,7 @@ public enum ScriptEnvironment {
     /// (`moonwatch batch` keeps them with their item until it is committed).
     public static func install(in runtime: Runtime, arguments: [String], records: any RecordSink) throws(ScriptError) {
         let logger = runtime.logger
-        runtime.state.setGlobal("args") {
-            runtime.state.stack.push(.table(LuaTable(array: arguments.map { .string($0) })))
-        }
+        try runtime.state.setGlobal("args", .table(LuaTable(array: arguments.map { .string($0) })))
         try runtime.evaluate(source, name: "environment", host: [
             Runtime.raiseFunction,
             ("write_log", { call throws(ScriptError) in

@@ -40,12 +40,29 @@ typedef struct mw_vm {
     char warn_buffer[1024];
     size_t warn_length;
     int warn_on;
+    void **released;      /* host objects whose userdata the collector freed */
+    size_t released_count;
+    size_t released_capacity;
 } mw_vm;
 
 /* Creates a state whose allocator, panic handler and warning function use `vm`. */
 lua_State *mw_newstate(mw_vm *vm);
 /* The mw_vm of any thread of a state created by mw_newstate. */
 mw_vm *mw_getvm(lua_State *L);
+/* Frees what the mw_vm holds besides itself, after lua_close. */
+void mw_freevm(mw_vm *vm);
+
+/* Host objects held by userdata. A type's metatable is locked (`__metatable`)
+   and its `__gc` only queues the object: mw_popreleased hands each back to the
+   host at a safe point, so no host code runs inside the collector. */
+/* Creates the metatable of type `tname` and leaves it on top, for its methods. */
+void mw_newobjecttype(lua_State *L, const char *tname);
+/* Pushes a new userdata of type `tname` holding `object` (owned by the userdata). */
+void mw_pushobject(lua_State *L, const char *tname, void *object);
+/* The object held by the userdata at `idx` if it is of type `tname`, else NULL. */
+void *mw_toobject(lua_State *L, int idx, const char *tname);
+/* An object whose userdata was collected, or NULL when there is none. */
+void *mw_popreleased(mw_vm *vm);
 
 /* Pushes a closure that calls `function` through the trampoline. The closure's
    upvalue points at `binding`, which the caller keeps alive as long as the VM. */
@@ -55,9 +72,10 @@ typedef struct mw_binding {
 } mw_binding;
 void mw_pushhostfunction(lua_State *L, mw_binding *binding);
 
-/* Installs the sandboxed standard library (SPEC 2.6), `json` (lua-cjson),
-   the error metatable, the host-aware coroutine.resume/wrap and the
-   instruction-count hook. Protected; returns a Lua status, error on top. */
+/* Installs the sandboxed standard library (docs/contract.md §2.6), `json`
+   (lua-cjson), the locked error metatable, the host-aware coroutine.resume/wrap,
+   the guarded library functions and the instruction-count hook. Protected;
+   returns a Lua status, error on top. */
 int mw_opensandbox(lua_State *L);
 
 /* Resumes task coroutine `co` with `narg` values already on its stack, as the
@@ -70,6 +88,10 @@ int mw_resume(lua_State *co, lua_State *from, int narg, int *nres);
    innermost first; L itself is left to the caller. Pushes onto `main` the
    message of each error a __close handler raised; returns their number. */
 int mw_closewaiting(lua_State *L, lua_State *main);
+
+/* lua_resetthread with the memory cap and a fresh budget applied to the
+   __close handlers it runs (script code). Returns its status, error on top. */
+int mw_resetthread(lua_State *co);
 
 /* lua_pcall with the memory cap applied to the code it runs (host code that
    calls back into script code stays protected: a refused allocation is caught). */

@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import Logging
 import Lua
 import Synchronization
@@ -53,21 +51,8 @@ final class Scheduler {
     /// - Throws: `invalid_argument` when the values do not fit on a Lua stack.
     @discardableResult
     func spawn(from stack: LuaStack, functionIndex: Int32, argumentCount: Int32, isMain: Bool = false) throws(ScriptError) -> ScriptTask {
-        // Room for the copies below (and the new thread) on both stacks: pushing past it corrupts memory.
-        guard lua_checkstack(stack.L, argumentCount + 2) != 0 else {
-            throw ScriptError(.invalidArgument, "too many arguments for a task (\(argumentCount))")
-        }
-        let thread = lua_newthread(stack.L)!
-        let threadRef = stack.ref(at: -1)
-        stack.pop()
-        guard lua_checkstack(thread, argumentCount + 1) != 0 else {
-            throw ScriptError(.invalidArgument, "too many arguments for a task (\(argumentCount))")
-        }
-        let first = lua_absindex(stack.L, functionIndex)
-        for index in first...(first + argumentCount) { lua_pushvalue(stack.L, index) }
-        lua_xmove(stack.L, thread, argumentCount + 1)
-
-        let task = ScriptTask(id: nextTaskID, thread: thread, threadRef: threadRef, parent: isMain ? nil : current)
+        let thread = try LuaThread(from: stack, functionIndex: functionIndex, argumentCount: argumentCount)
+        let task = ScriptTask(id: nextTaskID, thread: thread, parent: isMain ? nil : current)
         task.local = isMain ? nil : current?.local
         nextTaskID += 1
         tasks[task.id] = task
@@ -82,7 +67,7 @@ final class Scheduler {
 
     func task(withID id: Int) -> ScriptTask? { tasks[id] }
 
-    /// Marks that the script dropped the handle of task `id` (called from `__gc`).
+    /// Marks that the script dropped the last handle of task `id` (at a safe point, see ``TaskHandle``).
     func handleReleased(_ id: Int) { releasedHandles.append(id) }
 
     // MARK: Suspending and waking
@@ -143,66 +128,69 @@ final class Scheduler {
     /// Resumes one task and handles how it stopped.
     private func resume(_ task: ScriptTask, _ input: ResumeInput) {
         guard task.phase == .ready else { return }
-        let thread = task.thread
-        let argumentCount = push(input, onto: thread)
+        let stack = task.thread.stack
+        let base = stack.top
+        let argumentCount: Int32
+        do throws(ScriptError) {
+            argumentCount = try push(input, onto: stack)
+        } catch {
+            // What the task was to receive does not fit on its stack: it receives the error instead.
+            stack.top = base
+            argumentCount = pushFailure(error, onto: stack)
+        }
         task.phase = .running
         current = task
-        var resultCount: Int32 = 0
-        let status = mw_resume(thread, nil, argumentCount, &resultCount)
+        let resumption = task.thread.resume(argumentCount: argumentCount)
         current = nil
-        switch status {
-        case LUA_OK:
+        switch resumption {
+        case .finished:
             finish(task, .succeeded)
-        case LUA_YIELD where state.isAborting:
-            fail(task, status: status)
-        case LUA_YIELD where mw_ishostyield(thread, resultCount) != 0:
-            lua_settop(thread, -resultCount - 1)
+        case .waitingForHost:
             task.phase = .suspended
-        case LUA_YIELD:
+        case .yielded:
             // A plain coroutine.yield() at a task's top level: let the others run.
-            lua_settop(thread, -resultCount - 1)
             makeReady(task, .nothing)
-        default:
-            fail(task, status: status)
+        case .budgetExceeded, .memoryExceeded, .failed:
+            fail(task, resumption)
         }
     }
 
     /// Pushes the values a task resumes with; returns how many.
-    private func push(_ input: ResumeInput, onto thread: OpaquePointer) -> Int32 {
-        let stack = state.stack(thread)
+    private func push(_ input: ResumeInput, onto stack: LuaStack) throws(ScriptError) -> Int32 {
         switch input {
         case .start(let argumentCount):
             return argumentCount
         case .nothing:
             return 0
         case .values(let values):
-            lua_checkstack(thread, Int32(values.count) + 1)
-            lua_pushboolean(thread, 1)
-            for value in values { stack.push(value) }
+            try stack.requireStack(Int32(clamping: values.count) + 1)
+            try stack.push(.boolean(true))
+            try stack.push(values)
             return Int32(values.count) + 1
         case .failure(let error):
-            lua_pushboolean(thread, 0)
-            stack.push(error)
-            return 2
+            return pushFailure(error, onto: stack)
         case .results(let finished):
-            lua_checkstack(thread, 1)
-            lua_pushboolean(thread, finished.outcome == .succeeded ? 1 : 0)
-            return copyOutcome(of: finished, to: thread) + 1
+            try stack.push(.boolean(finished.outcome == .succeeded))
+            return try copyOutcome(of: finished, to: stack) + 1
         }
     }
 
-    /// Pushes onto `thread` the results of a finished task, or its error value
+    /// Pushes `(false, error)`, which a suspended host call raises at its call site.
+    private func pushFailure(_ error: ScriptError, onto stack: LuaStack) -> Int32 {
+        // A suspended coroutine keeps LUA_MINSTACK slots above what it holds, but
+        // the values of a failed push may have used them.
+        try? stack.requireStack(8)
+        try? stack.push(.boolean(false))
+        try? stack.push(error)
+        return 2
+    }
+
+    /// Pushes onto `stack` the results of a finished task, or its error value
     /// (which then counts as observed); returns how many values.
-    func copyOutcome(of finished: ScriptTask, to thread: OpaquePointer) -> Int32 {
-        let source = finished.thread
-        let count = lua_gettop(source)
-        lua_checkstack(thread, count)
-        lua_checkstack(source, 1)
+    /// - Throws: `sandbox` "too many results" when they do not fit.
+    func copyOutcome(of finished: ScriptTask, to stack: LuaStack) throws(ScriptError) -> Int32 {
+        let count = try finished.thread.copyValues(to: stack)
         if finished.outcome != .succeeded { finished.observed = true }
-        for index in stride(from: Int32(1), through: count, by: 1) {
-            lua_pushvalue(source, index)
-            lua_xmove(source, thread, 1)
-        }
         return count
     }
 
@@ -219,42 +207,13 @@ final class Scheduler {
         if task.handleReleased { retire(task) }
     }
 
-    /// Ends a task that raised an error or was stopped by a limit: computes its
-    /// traceback, closes its pending to-be-closed variables, and keeps the error
-    /// value alone on its stack for waiters.
-    private func fail(_ task: ScriptTask, status: Int32) {
-        let thread = task.thread
-        let main = state.stack
-        switch status {
-        case LUA_YIELD:
-            mw_pushbudgeterror(main.L)
-        case LUA_ERRMEM:
-            var error = ScriptError(.sandbox, "memory limit of \(state.memoryLimitDescription) exceeded")
-            mw_pushwhere(thread)
-            error.fields["where"] = .string(state.stack(thread).string(at: -1) ?? "?")
-            lua_settop(thread, -2)
-            main.push(error)
-        default:
-            lua_pushvalue(thread, -1)
-            lua_xmove(thread, main.L, 1)
-        }
-        var kind: String?
-        if lua_type(main.L, -1) == LUA_TTABLE {
-            main.push(.string("kind"))
-            lua_rawget(main.L, -2)
-            kind = main.string(at: -1)
-            main.pop()
-        }
-        mw_pushtostring(main.L, -1)
-        let message = main.string(at: -1) ?? "?"
-        mw_pushtraceback(main.L, thread, message, 0)
-        let traceback = main.string(at: -1) ?? message
-        main.pop(2)
-
-        resetThread(task)
-        lua_settop(thread, 0)
-        lua_xmove(main.L, thread, 1)
-        task.failure = (message, traceback, kind)
+    /// Ends a task that raised an error or was stopped by a limit: records its
+    /// error and traceback, closes its pending to-be-closed variables, and keeps
+    /// the error value alone on its stack for waiters.
+    private func fail(_ task: ScriptTask, _ resumption: LuaThread.Resumption) {
+        let (failure, problems) = task.thread.settle(resumption)
+        for problem in problems { logger.warning("task \(task.id): error while closing its variables: \(problem)") }
+        task.failure = failure
         finish(task, .failed)
     }
 
@@ -273,31 +232,12 @@ final class Scheduler {
             break
         }
         task.wait = nil
-        resetThread(task)
-        lua_settop(task.thread, 0)
-        state.stack(task.thread).push(ScriptError(.canceled, reason))
-        task.failure = ("canceled: \(reason)", "", ScriptError.Kind.canceled.rawValue)
+        for problem in task.thread.close() {
+            logger.warning("task \(task.id): error while closing its variables: \(problem)")
+        }
+        task.thread.replaceValues(with: ScriptError(.canceled, reason))
+        task.failure = LuaFailure(message: "canceled: \(reason)", traceback: "", kind: ScriptError.Kind.canceled.rawValue)
         finish(task, .canceled)
-    }
-
-    /// Closes a coroutine's pending to-be-closed variables. Never resets a
-    /// coroutine that is resuming another one: that would unwind a live C call.
-    private func resetThread(_ task: ScriptTask) {
-        let thread = task.thread
-        let status = lua_status(thread)
-        var record = lua_Debug()
-        guard status != LUA_OK || lua_getstack(thread, 0, &record) == 0 else { return }
-        if status == LUA_YIELD {
-            let main = state.stack
-            for _ in 0..<mw_closewaiting(thread, main.L) {
-                logger.warning("task \(task.id): error while closing the variables of a coroutine it was in: \(main.popString())")
-            }
-        }
-        // For a coroutine that raised, the result is that error again (or one a
-        // __close handler raised); only a suspended one reports close errors here.
-        if lua_resetthread(thread) != LUA_OK && (status == LUA_OK || status == LUA_YIELD) {
-            logger.warning("task \(task.id): error while closing its variables: \(state.stack(thread).popString())")
-        }
     }
 
     /// Forgets a finished task whose handle the script no longer holds.

@@ -21,9 +21,8 @@ final class ScriptTask {
     enum Outcome { case succeeded, failed, canceled }
 
     let id: Int
-    /// The coroutine, kept alive by `threadRef`.
-    let thread: OpaquePointer
-    let threadRef: LuaRef
+    /// The coroutine.
+    let thread: LuaThread
     weak var parent: ScriptTask?
     var children: [Int: ScriptTask] = [:]
 
@@ -35,8 +34,8 @@ final class ScriptTask {
     var waiters: [(task: ScriptTask, generation: UInt64)] = []
 
     var outcome: Outcome?
-    /// The error as one line, its traceback, and the error table's `kind`, for a failed task.
-    var failure: (message: String, traceback: String, kind: String?)?
+    /// The error of a failed or canceled task.
+    var failure: LuaFailure?
     /// Someone received this task's error (or the task was canceled).
     var observed = false
     /// The script can no longer reach this task's handle.
@@ -44,10 +43,9 @@ final class ScriptTask {
     /// The host's value for this task (``Runtime/taskLocal``), inherited from the spawning task.
     var local: AnyObject?
 
-    init(id: Int, thread: OpaquePointer, threadRef: LuaRef, parent: ScriptTask?) {
+    init(id: Int, thread: LuaThread, parent: ScriptTask?) {
         self.id = id
         self.thread = thread
-        self.threadRef = threadRef
         self.parent = parent
     }
 }

@@ -86,15 +86,15 @@ final class BatchWorker {
         return [
             Runtime.raiseFunction,
             ("concurrency", { call throws(ScriptError) in
-                call.push(.integer(Int64(shared.concurrency)))
+                try call.push(.integer(Int64(shared.concurrency)))
                 return .results(1)
             }),
             /// next_item() -> line, row JSON, attempt; nothing when no item is left.
             ("next_item", { [unowned self] call throws(ScriptError) in
                 guard let item = try nextItem() else { return .none }
-                call.push(.integer(Int64(item.line)))
-                call.push(.string(item.json))
-                call.push(.integer(Int64(item.attempt)))
+                try call.push(.integer(Int64(item.line)))
+                try call.push(.string(item.json))
+                try call.push(.integer(Int64(item.attempt)))
                 return .results(3)
             }),
             /// begin_item(line, attempt): the calling task now works on this item.

@@ -91,7 +91,7 @@ struct BatchCommand: ParsableCommand {
             shared: shared, recipe: RuntimeRecipe(scriptPath: script, options: runtimeOptions, hub: setup.hub, downloader: setup.downloader))
         let line = BatchProgressLine(counters: counters, requests: setup.hub.counters, started: shared.started)
         let progress = options.progressReporter(command: "batch") { line.text() }
-        let signals = InterruptSignals(onInterrupt: { batch.interrupt() })
+        let signals = InterruptSignals(grace: options.grace, onInterrupt: { batch.interrupt() })
         let outcomes = batch.run()
         progress.stop()
         withExtendedLifetime(signals) {}

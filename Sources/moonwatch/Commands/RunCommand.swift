@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)
         }
-        let signals = InterruptSignals(onInterrupt: runtime.interrupter)
+        let signals = InterruptSignals(grace: options.grace, onInterrupt: runtime.interrupter)
         defer { withExtendedLifetime(signals) {} }
         let started = Date()
         let line = RunProgressLine(requests: setup.hub.counters, started: started)
