@@ -2,6 +2,8 @@
    (docs/lua-boundary.md rule 5), and closing what a canceled task waits in. */
 #include "internal.h"
 
+#include <lualib.h>
+
 enum { RESUMED, FAILED, PASS_UP };
 
 /* Resumes co with the narg values on top of L; leaves its results (or error) on L. */

@@ -9,6 +9,12 @@ public struct LuaFailure: Sendable {
     public var traceback: String
     /// The error table's `kind`, when the error is one.
     public var kind: String?
+
+    public init(message: String, traceback: String, kind: String?) {
+        self.message = message
+        self.traceback = traceback
+        self.kind = kind
+    }
 }
 
 extension LuaThread {

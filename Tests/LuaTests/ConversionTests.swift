@@ -1,5 +1,5 @@
 import CLua
-import Lua
+@testable import Lua
 import XCTest
 
 /// Values survive the trip Swift -> Lua -> Swift, and Lua's own view of them is right.
@@ -122,7 +122,7 @@ final class ConversionTests: XCTestCase {
         guard case .function(let function) = values[0] else { return XCTFail("\(values)") }
         guard case .thread = values[1] else { return XCTFail("\(values)") }
         XCTAssertEqual(values[2], .nil)  // io is not loaded in the sandbox
-        state.stack.push(function)
+        try state.stack.push(function)
         XCTAssertEqual(try state.call([41]), [42])
         // The handle pushed back is the same function.
         try state.load(Array("local a, b = ... return rawequal(a, b)".utf8), chunkName: "=test")

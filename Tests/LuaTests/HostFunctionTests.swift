@@ -1,5 +1,5 @@
 import CLua
-import Lua
+@testable import Lua
 import XCTest
 
 /// Swift functions bound into Lua: arguments, results, errors, nesting.
@@ -19,23 +19,23 @@ final class HostFunctionTests: XCTestCase {
     }
 
     func testArgumentsAndResults() throws {
-        state.register("host", [
+        try state.install(LuaModule("host", functions: [
             ("add", { call throws(ScriptError) in
-                call.push(.integer(try call.integer(1) + call.integer(2)))
+                try call.push(.integer(try call.integer(1) + call.integer(2)))
                 return .results(1)
             }),
             ("echo", { call throws(ScriptError) in
                 let count = call.argumentCount
-                for index in 1...max(1, count) { call.push(try call.value(index)) }
+                for index in 1...max(1, count) { try call.push(try call.value(index)) }
                 return .results(count)
             }),
-        ])
+        ]))
         XCTAssertEqual(try run("return host.add(2, 40)"), [42])
         XCTAssertEqual(try run("return host.echo(1, 'a\\0b', {x = {1, 2}}, 2.5)"), [1, .string([97, 0, 98]), ["x": [1, 2]], 2.5])
     }
 
     func testArgumentErrorNamesFunctionArgumentAndScriptLine() throws {
-        state.register("task", [("sleep", { call throws(ScriptError) in _ = try call.number(1); return .none })])
+        try state.install(LuaModule("task", functions: [("sleep", { call throws(ScriptError) in _ = try call.number(1); return .none })]))
         let results = try run("""
             local ok, err = pcall(task.sleep, "soon")
             return ok, err.kind, err.message, err.where, tostring(err)
@@ -47,11 +47,11 @@ final class HostFunctionTests: XCTestCase {
     }
 
     func testErrorTableSurvivesPcallIntact() throws {
-        state.register("api", [("fail", { _ throws(ScriptError) in
+        try state.install(LuaModule("api", functions: [("fail", { _ throws(ScriptError) in
             throw ScriptError(ScriptError.Kind(rawValue: "throttled"), "slow down", fields: [
                 "service": "metastudio", "status": 429, "code": "APIG.0308", "request_id": "r-1", "retryable": true,
             ])
-        })])
+        })]))
         let results = try run("""
             local ok, err = pcall(api.fail)
             return ok, err.kind, err.message, err.service, err.status, err.code, err.request_id, err.retryable, err.where, tostring(err)
@@ -65,7 +65,7 @@ final class HostFunctionTests: XCTestCase {
     /// Lua -> Swift -> Lua -> Swift: the innermost Swift error crosses two Lua
     /// levels and one Swift level and arrives intact at the outer pcall.
     func testErrorsCrossNestedLuaAndSwiftFrames() throws {
-        state.register("host", [
+        try state.install(LuaModule("host", functions: [
             ("inner", { (_: LuaCall) throws(ScriptError) -> HostResult in
                 throw ScriptError(.timeout, "inner gave up", fields: ["code": "E-INNER"])
             }),
@@ -83,7 +83,7 @@ final class HostFunctionTests: XCTestCase {
                                       fields: ["code": table["code"], "inner_where": table["where"]])
                 }
             }),
-        ])
+        ]))
         let results = try run("""
             local depth = 0
             local ok, err = pcall(host.outer, function()
@@ -98,7 +98,7 @@ final class HostFunctionTests: XCTestCase {
     }
 
     func testManyRaisedErrorsLeaveTheStackAndMemoryFlat() throws {
-        state.register("host", [("fail", { _ throws(ScriptError) in throw ScriptError(.sandbox, "no") })])
+        try state.install(LuaModule("host", functions: [("fail", { _ throws(ScriptError) in throw ScriptError(.sandbox, "no") })]))
         _ = try run("for i = 1, 1000 do pcall(host.fail) end collectgarbage()")
         let before = state.memoryInUse
         _ = try run("for i = 1, 20000 do pcall(host.fail) end collectgarbage()")
@@ -123,7 +123,7 @@ final class HostFunctionTests: XCTestCase {
             """)
         XCTAssertEqual(results, [false, "not enough memory"])
         // Host pushes are never refused, even above the cap.
-        state.stack.push(.table(LuaTable(array: Array(repeating: .string(String(repeating: "x", count: 100)), count: 100_000))))
+        try state.stack.push(.table(LuaTable(array: Array(repeating: .string(String(repeating: "x", count: 100)), count: 100_000))))
         XCTAssertGreaterThan(state.memoryInUse, 8 << 20)
         state.stack.pop()
     }

@@ -14,8 +14,8 @@ final class InterruptTests: XCTestCase {
         let started = Atomic<Int>(0)
         let finished = Atomic<Int>(0)
 
-        func install(in runtime: Runtime) {
-            runtime.state.register("host", [
+        func install(in runtime: Runtime) throws {
+            try runtime.state.install(LuaModule("host", functions: [
                 ("slow", { [unowned runtime, self] call throws(ScriptError) in
                     let seconds = try call.number(1)
                     let label = try call.string(2)
@@ -30,7 +30,7 @@ final class InterruptTests: XCTestCase {
                         return [.string(label)]
                     }
                 }),
-            ])
+            ]))
         }
     }
 
@@ -38,7 +38,7 @@ final class InterruptTests: XCTestCase {
         let harness = try ScriptHarness()
         let runtime = try harness.makeRuntime(code, interruptGrace: grace)
         let operations = SlowOperations()
-        operations.install(in: runtime)
+        try operations.install(in: runtime)
         let interrupt = runtime.interrupter
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { interrupt() }
         let started = Date()

@@ -63,15 +63,21 @@ final class SandboxTests: XCTestCase {
         XCTAssertTrue(message.hasSuffix("[sandbox]"), message)
     }
 
-    func testATamperedErrorMetatableCannotBreakTheBudgetError() throws {
+    /// The error metatable is locked: a script that could rewrite it would
+    /// change every later error (and once could raise through host code).
+    func testTheErrorMetatableIsLocked() throws {
         let harness = try ScriptHarness()
         let report = try harness.run("""
             local _, err = pcall(task.sleep, -1)
-            getmetatable(err).__newindex = function() error("tampered") end
+            assert(getmetatable(err) == "moonwatch.error", tostring(getmetatable(err)))
+            local ok, problem = pcall(setmetatable, err, {__tostring = function() return "hijacked" end})
+            assert(not ok and problem:find("protected metatable"), tostring(problem))
+            local _, later = pcall(task.sleep, -1)
+            assert(tostring(later):find("bad argument #1 to 'task.sleep'"), tostring(later))
             while true do end
             """, limits: LuaLimits(memory: 64 << 20, instructions: 5_000_000))
         let message = try XCTUnwrap(report.failureMessage)
-        XCTAssertTrue(message.hasPrefix("main.lua:3: instruction budget exceeded"), message)
+        XCTAssertTrue(message.hasPrefix("main.lua:7: instruction budget exceeded"), message)
     }
 
     func testPcallCannotSwallowTheBudgetAndYieldsResetIt() throws {
