@@ -77,7 +77,9 @@ struct BinaryHarness {
         )
     }
 
-    func run(_ arguments: String...) throws -> Result {
+    func run(_ arguments: String...) throws -> Result { try run(arguments) }
+
+    func run(_ arguments: [String]) throws -> Result {
         let started = Date()
         let (process, out, err) = try start(arguments)
         process.waitUntilExit()
