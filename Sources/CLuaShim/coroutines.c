@@ -95,9 +95,60 @@ static int finish_resume(lua_State *L, lua_State *co, int narg) {
     }
 }
 
+/* The registry keys of two weak-keyed tables of coroutines scripts must not
+   resume themselves: the host's own (each task's coroutine, which the scheduler
+   resumes), and those suspended in a host function (their operation's result
+   resumes them; a script resuming one would hand the host call made-up results). */
+static char mw_host_threads_key;
+static char mw_host_waits_key;
+
+static const char host_thread_reason[] = "cannot resume a task's coroutine (wait for it through its handle)";
+static const char host_wait_reason[] = "cannot resume a coroutine that waits for a host operation";
+
+/* Whether `co` is in the table at registry `key`. */
+static int is_marked(lua_State *L, lua_State *co, const void *key) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+    lua_pushthread(co);
+    lua_xmove(co, L, 1);
+    int marked = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 2);
+    return marked;
+}
+
+/* Why `co` may not be resumed by a script, or NULL. */
+static const char *reserved_reason(lua_State *L, lua_State *co) {
+    luaL_checkstack(L, 3, "too many arguments to resume");
+    if (is_marked(L, co, &mw_host_threads_key)) return host_thread_reason;
+    if (is_marked(L, co, &mw_host_waits_key)) return host_wait_reason;
+    return NULL;
+}
+
+static void mark(lua_State *co, const void *key, int on) {
+    lua_rawgetp(co, LUA_REGISTRYINDEX, key);
+    lua_pushthread(co);
+    if (on) lua_pushboolean(co, 1);
+    else lua_pushnil(co);
+    lua_rawset(co, -3);
+    lua_pop(co, 1);
+}
+
+void mw_reservethread(lua_State *co) {
+    mark(co, &mw_host_threads_key, 1);
+}
+
+void mw_markhostwait(lua_State *co, int waiting) {
+    mark(co, &mw_host_waits_key, waiting);
+}
+
 static int co_resume(lua_State *L) {
     lua_State *co = lua_tothread(L, 1);
     luaL_argexpected(L, co, 1, "coroutine");
+    const char *reason = reserved_reason(L, co);
+    if (reason) {
+        lua_pushboolean(L, 0);
+        lua_pushstring(L, reason);
+        return 2;
+    }
     return finish_resume(L, co, lua_gettop(L) - 1);
 }
 
@@ -136,6 +187,8 @@ static int finish_wrap(lua_State *L, int narg) {
 }
 
 static int wrap_call(lua_State *L) {
+    const char *reason = reserved_reason(L, lua_tothread(L, lua_upvalueindex(1)));
+    if (reason) return luaL_error(L, "%s", reason);
     return finish_wrap(L, lua_gettop(L));
 }
 
@@ -197,13 +250,19 @@ int mw_closewaiting(lua_State *L, lua_State *main) {
 }
 
 
-void mw_install_coroutines(lua_State *L) {
+static void new_weak_table(lua_State *L, const void *key) {
     lua_newtable(L);
     lua_createtable(L, 0, 1);
     lua_pushliteral(L, "k");
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &mw_waiting_key);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+}
+
+void mw_install_coroutines(lua_State *L) {
+    new_weak_table(L, &mw_waiting_key);
+    new_weak_table(L, &mw_host_threads_key);
+    new_weak_table(L, &mw_host_waits_key);
 
     lua_getglobal(L, LUA_COLIBNAME);
     lua_pushcfunction(L, co_resume);

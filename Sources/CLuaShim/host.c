@@ -7,6 +7,8 @@ char mw_host_marker;
    with (true, results...) or (false, error) above the function's own stack. */
 static int host_continue(lua_State *L, int status, lua_KContext base) {
     (void)status;
+    luaL_checkstack(L, 3, "too many results");
+    mw_markhostwait(L, 0);
     int top = lua_gettop(L);
     if (top > (int)base && lua_toboolean(L, (int)base + 1)) return top - (int)base - 1;
     lua_settop(L, (int)base + 2);
@@ -22,6 +24,8 @@ static int mw_trampoline(lua_State *L) {
     vm->in_script = in_script;
     if (result >= 0) return result;
     if (result == MW_YIELD) {
+        luaL_checkstack(L, 4, "too many results");
+        mw_markhostwait(L, 1);
         int base = lua_gettop(L);
         lua_pushlightuserdata(L, &mw_host_marker);
         return lua_yieldk(L, 1, base, host_continue);

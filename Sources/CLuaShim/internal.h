@@ -45,6 +45,9 @@ void mw_install_error_metatable(lua_State *L);
 /* Installs the guarded library functions of the sandbox (sandbox_guards.c). */
 void mw_install_guards(lua_State *L);
 
+/* Marks (1) or unmarks (0) `co` as suspended in a host function; needs 3 free slots. */
+void mw_markhostwait(lua_State *co, int waiting);
+
 /* Installs coroutine.resume/wrap that pass host yields up (coroutines.c). */
 void mw_install_coroutines(lua_State *L);
 

@@ -36,6 +36,7 @@ public struct LuaThread {
         try stack.requireStack(argumentCount + 2)
         let first = lua_absindex(stack.L, functionIndex)
         L = lua_newthread(stack.L)!
+        mw_reservethread(L)
         ref = try stack.ref(at: -1)
         stack.pop()
         try self.stack.requireStack(argumentCount + 1)

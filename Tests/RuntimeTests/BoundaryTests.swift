@@ -130,6 +130,38 @@ final class BoundaryTests: XCTestCase {
         XCTAssertEqual(report.outcome, .succeeded, report.failureMessage ?? "")
     }
 
+    // MARK: Coroutines the host drives
+
+    /// A script resuming a task's coroutine, or one suspended in a host call,
+    /// would hand the host call made-up results and run the task outside the scheduler.
+    func testScriptsCannotResumeTheHostsCoroutines() throws {
+        let harness = try ScriptHarness()
+        let report = try harness.run("""
+            local co
+            local sleeper = task.spawn(function() co = coroutine.running() task.sleep(60) end)
+            task.sleep(0)
+            local ok, err = coroutine.resume(co, true, "fake")
+            assert(not ok and err:find("task's coroutine"), tostring(err))
+
+            local inner = coroutine.create(function() task.sleep(0.05) return "real" end)
+            local h = task.spawn(function() return select(2, coroutine.resume(inner)) end)
+            task.sleep(0)
+            local ok2, err2 = coroutine.resume(inner, true, "fake")
+            assert(not ok2 and err2:find("waits for a host operation"), tostring(err2))
+
+            local f = coroutine.wrap(function() task.sleep(0.05) return "real" end)
+            local h2 = task.spawn(function() return f() end)
+            task.sleep(0)
+            local ok3, err3 = pcall(f, true, "fake")
+            assert(not ok3 and err3:find("waits for a host operation"), tostring(err3))
+
+            emit({h:wait(), h2:wait()})
+            sleeper:cancel()
+            """)
+        XCTAssertEqual(report.outcome, .succeeded, report.failureMessage ?? "")
+        XCTAssertEqual(try harness.records(), [#"["real","real"]"#])
+    }
+
     // MARK: Work inside one C call
 
     /// Library calls whose work the count hook cannot see: each is charged to

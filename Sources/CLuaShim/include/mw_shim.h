@@ -83,6 +83,9 @@ int mw_opensandbox(lua_State *L);
    script code runs. Returns the lua_resume status; `*nres` as lua_resume. */
 int mw_resume(lua_State *co, lua_State *from, int narg, int *nres);
 
+/* Marks coroutine `co` as the host's: scripts' coroutine.resume/wrap refuse it. */
+void mw_reservethread(lua_State *co);
+
 /* Closes the pending to-be-closed variables of the script coroutines that task
    coroutine L is suspended in (a host wait inside coroutine.resume/wrap), the
    innermost first; L itself is left to the caller. Pushes onto `main` the
