@@ -276,7 +276,7 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 }
 
 /* ---------------------------------------------------------------------------
- * coroutine.resume / coroutine.wrap that let host yields through (rule 5)
+ * coroutine.resume / coroutine.wrap that let host yields through (docs/lua-boundary.md rule 5)
  */
 
 enum { RESUMED, FAILED, PASS_UP };
@@ -492,7 +492,7 @@ int mw_pcall(lua_State *L, int nargs, int nresults) {
 }
 
 /* ---------------------------------------------------------------------------
- * The sandbox (SPEC 2.6)
+ * The sandbox (docs/lua-boundary.md rule 8, docs/contract.md §2.6)
  */
 
 static void open_library(lua_State *L, const char *name, lua_CFunction open) {

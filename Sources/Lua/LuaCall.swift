@@ -3,7 +3,7 @@ import CLuaShim
 
 /// The arguments of one call of a ``HostFunction``, and where it pushes results.
 ///
-/// Reading never runs metamethods (ARCHITECTURE rule 2): values are read with
+/// Reading never runs metamethods (docs/lua-boundary.md rule 2): values are read with
 /// raw accessors, so no script code runs inside host code.
 public struct LuaCall {
     /// The coroutine (or main thread) that made the call.

@@ -16,7 +16,7 @@ public struct LuaLimits: Sendable {
 
 /// One Lua VM and the Swift functions bound into it.
 ///
-/// A `LuaState` is confined to the thread that uses it (ARCHITECTURE rule 3): it
+/// A `LuaState` is confined to the thread that uses it (docs/lua-boundary.md rule 3): it
 /// is `@unchecked Sendable` only so that its owner can hand it to that thread.
 /// Every method that touches the VM must be called there.
 ///

@@ -5,7 +5,7 @@ import Lua
 
 /// Limits and logging for one VM.
 public struct RuntimeOptions: Sendable {
-    /// Default memory cap for scripts: 512 MiB (SPEC §2.6).
+    /// Default memory cap for scripts: 512 MiB (docs/contract.md §2.6).
     public static let defaultMemoryLimit = 512 << 20
     /// Default instruction budget between yields: generous for real work, yet a
     /// runaway loop stops within seconds.
@@ -37,7 +37,7 @@ public struct RunReport: Sendable {
     /// Spawned tasks that failed while nobody waited for them.
     public var unobservedFailures: Int
 
-    /// The process exit code of SPEC §1: a configuration error the script ran
+    /// The process exit code of docs/contract.md §1: a configuration error the script ran
     /// into (missing credentials, say) counts as one, 2.
     public var exitCode: Int32 {
         switch outcome {

@@ -3,7 +3,7 @@ import Lua
 import Runtime
 import Services
 
-/// The `api` module (SPEC §2.1): one call per service query, the ModelArts
+/// The `api` module (docs/contract.md §2.1): one call per service query, the ModelArts
 /// iterator and the waiters. Queries run off the VM's thread through
 /// ``Runtime/perform(_:_:)``; the waiters are Lua loops over those queries and
 /// `task.sleep`, so `on_poll` callbacks are ordinary script code.

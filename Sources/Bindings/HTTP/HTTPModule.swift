@@ -3,7 +3,7 @@ import Lua
 import Runtime
 import Services
 
-/// The `http` module (SPEC §2.2): `http.download(url, dest, opts)`.
+/// The `http` module (docs/contract.md §2.2): `http.download(url, dest, opts)`.
 ///
 /// The Lua wrapper checks the options and loops: the host function downloads
 /// off the VM's thread (``Runtime/perform(_:_:)``) and returns the result

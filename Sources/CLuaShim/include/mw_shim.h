@@ -55,7 +55,7 @@ typedef struct mw_binding {
 } mw_binding;
 void mw_pushhostfunction(lua_State *L, mw_binding *binding);
 
-/* Installs the sandboxed standard library (SPEC 2.6), `json` (lua-cjson),
+/* Installs the sandboxed standard library (docs/contract.md §2.6), `json` (lua-cjson),
    the error metatable, the host-aware coroutine.resume/wrap and the
    instruction-count hook. Protected; returns a Lua status, error on top. */
 int mw_opensandbox(lua_State *L);

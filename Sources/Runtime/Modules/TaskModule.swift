@@ -2,7 +2,7 @@ import CLua
 import CLuaShim
 import Lua
 
-/// The `task` module (SPEC §2.3): spawning, waiting, sleeping, timeouts.
+/// The `task` module (docs/contract.md §2.3): spawning, waiting, sleeping, timeouts.
 /// `task.all` and `task.map` are written in Lua on top of these (see `Prelude`).
 enum TaskModule {
     static let handleMetatable = "moonwatch.task"
