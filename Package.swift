@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Layers, each a target; see README.md ("Design") for what each may import.
+/// Layers, each a target; see docs/layers.md for what each may import.
 let package = Package(
     name: "moonwatch",
     platforms: [.macOS(.v15)],

@@ -1,4 +1,4 @@
-/// The credentials the emulator accepts without any setup (SPEC §5). The generated
+/// The credentials the emulator accepts without any setup (docs/contract.md §5). The generated
 /// moonwatch.toml names the environment variables that should hold them.
 public struct DemoCredentials: Sendable {
     public static let accessKey = "MWDEMOAK"

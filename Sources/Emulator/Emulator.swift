@@ -4,7 +4,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// A local emulation of the virtual try-on service, Huawei Cloud MetaStudio, ModelArts and
-/// face edge, IAM and object storage, on one loopback port (SPEC §5): the offline environment
+/// face edge, IAM and object storage, on one loopback port (docs/contract.md §5): the offline environment
 /// for script authors and the backbone of the project's tests.
 ///
 /// ```swift

@@ -18,7 +18,7 @@ public final class RunningEmulator: Sendable {
         self.task = task
     }
 
-    /// The ready moonwatch.toml of SPEC §5 (the text of `GET /_emulator/config`).
+    /// The ready moonwatch.toml of docs/contract.md §5 (the text of `GET /_emulator/config`).
     public var configTOML: String {
         ConfigTOML.make(baseURL: baseURL, firewall: state.scenario.scenario.tryon.firewall, seed: state.seed, speed: state.speed)
     }

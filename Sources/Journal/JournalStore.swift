@@ -1,4 +1,4 @@
-/// Durable state of one batch (ARCHITECTURE "Durable state"): the items, their
+/// Durable state of one batch (docs/journal.md): the items, their
 /// attempts and errors, and each done item's records and downloads.
 ///
 /// The contract that makes crashes harmless: ``complete(line:owner:records:downloads:)``

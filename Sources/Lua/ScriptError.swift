@@ -2,10 +2,10 @@ import CLua
 import CLuaShim
 
 /// An error as scripts see it: a table with `kind`, `message` and, where known,
-/// `service`, `status`, `code`, `request_id`, `retryable` (SPEC §2.5), whose
+/// `service`, `status`, `code`, `request_id`, `retryable` (docs/contract.md §2.5), whose
 /// `tostring` is one readable line.
 public struct ScriptError: Error, Sendable, Equatable {
-    /// The error's class: one word from SPEC §2.5.
+    /// The error's class: one word from docs/contract.md §2.5 (errors).
     public struct Kind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }

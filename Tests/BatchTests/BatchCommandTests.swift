@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// `moonwatch batch` through the binary: records and reports, resuming, bad
-/// rows, exit codes, `--max-failures` and `--retry-failed` (SPEC §1, §2.4).
+/// rows, exit codes, `--max-failures` and `--retry-failed` (docs/contract.md §1, §2.4).
 final class BatchCommandTests: XCTestCase {
     private let script = """
         local seen = 0

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Emulator
 
-/// SPEC §4's two test vectors, produced by the official Python SDK signer, checked against
+/// The two test vectors of docs/contract.md §4, produced by the official Python SDK signer, checked against
 /// both the emulator's verifier and the test-side signer.
 @Suite struct SigningVectorTests {
     struct Vector {

@@ -7,7 +7,7 @@ import FoundationNetworking
 #endif
 
 /// `http.download` through the built binary against an emulator that lives in
-/// the test process, so it outlives a moonwatch that is killed (SPEC §2.2).
+/// the test process, so it outlives a moonwatch that is killed (docs/contract.md §2.2).
 final class DownloadCommandTests: XCTestCase {
     static let bigSize = 8 << 20
     static let sampleSize = 300_000

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// `moonwatch run` and `moonwatch check` through the real binary: exit codes,
-/// messages, records, signals and limits (SPEC §1, §2.6).
+/// messages, records, signals and limits (docs/contract.md §1, §2.6).
 final class RunCommandTests: XCTestCase {
     func testSuccessfulRunEmitsRecordsAndLogsToStderr() throws {
         let harness = try BinaryHarness()

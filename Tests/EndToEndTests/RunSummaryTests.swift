@@ -2,7 +2,7 @@ import Emulator
 import Foundation
 import XCTest
 
-/// What `moonwatch run` tells about the services while and after a script runs (SPEC §1).
+/// What `moonwatch run` tells about the services while and after a script runs (docs/contract.md §1).
 final class RunSummaryTests: XCTestCase {
     func testProgressLinesAndTheSummaryCountPollsAndRetries() async throws {
         let session = try await EmulatorSession.start(speed: 20)

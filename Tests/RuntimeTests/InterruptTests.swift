@@ -5,7 +5,7 @@ import Runtime
 import Synchronization
 import XCTest
 
-/// SIGINT semantics (SPEC §1): nothing new starts, operations in flight get a
+/// SIGINT semantics (docs/contract.md §1; docs/concurrency.md §5): nothing new starts, operations in flight get a
 /// grace period to finish, then everything is canceled and `<close>` runs.
 final class InterruptTests: XCTestCase {
     /// Installs `slow(seconds, label)`: a host operation that sleeps off the VM's

@@ -3,7 +3,7 @@ import Lua
 import Runtime
 import XCTest
 
-/// SPEC §2.6: what scripts can reach, and the limits that stop them.
+/// docs/contract.md §2.6: what scripts can reach, and the limits that stop them.
 final class SandboxTests: XCTestCase {
     func testDangerousLibrariesAreAbsent() throws {
         let harness = try ScriptHarness()

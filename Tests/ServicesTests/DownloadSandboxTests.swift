@@ -3,7 +3,7 @@ import XCTest
 
 @testable import Services
 
-/// Destinations stay inside the out directory (SPEC §2.2): no absolute paths,
+/// Destinations stay inside the out directory (docs/contract.md §2.2): no absolute paths,
 /// no `..`, no symlinks that lead out; nothing is created outside.
 final class DownloadSandboxTests: XCTestCase {
     private var h: DownloadHarness!

@@ -5,7 +5,7 @@ import XCTest
 @testable import Services
 
 /// `http.download`'s engine against the emulator's object storage: atomic
-/// files, results, checks, skipping, retries and errors (SPEC §2.2).
+/// files, results, checks, skipping, retries and errors (docs/contract.md §2.2).
 final class DownloadTests: XCTestCase {
     private var h: DownloadHarness!
 

@@ -3,7 +3,7 @@ import XCTest
 @testable import Services
 
 final class SignerTests: XCTestCase {
-    /// Builds a request the way the SPEC vectors list it (headers as given, no Authorization).
+    /// Builds a request the way the vectors of docs/contract.md §4 list it (headers as given, no Authorization).
     private func request(_ url: String, headers: [(String, String)]) throws -> ServiceRequest {
         ServiceRequest(method: "GET", url: try ServiceURL(parsing: url), headers: HTTPFields(headers))
     }

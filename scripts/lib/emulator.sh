@@ -30,7 +30,7 @@ start_emulator() {
 }
 
 # presign_metastudio FIRST COUNT FORMAT > FILE: GET requests for the MetaStudio job ids
-# FORMAT % i (i from FIRST), signed (SPEC §4, SDK-HMAC-SHA256) by an independent Python
+# FORMAT % i (i from FIRST), signed (docs/contract.md §4, SDK-HMAC-SHA256) by an independent Python
 # signer for the emulator's demo keys; valid for its 15-minute window. Each line:
 # path <TAB> X-Sdk-Date <TAB> Authorization. Fails unless the emulator accepts the first.
 presign_metastudio() {

@@ -2,7 +2,7 @@ import Logging
 import Lua
 import Runtime
 
-/// The script modules that need no service: `log`, `emit` and `args` (SPEC §2.4).
+/// The script modules that need no service: `log`, `emit` and `args` (docs/contract.md §2.4).
 /// (`json` is lua-cjson, opened with the sandbox.)
 public enum ScriptEnvironment {
     /// Installs the modules into `runtime`.

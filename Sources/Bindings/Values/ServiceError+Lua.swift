@@ -2,7 +2,7 @@ import Lua
 import Services
 
 extension ServiceError {
-    /// The error table of SPEC §2.5: `kind`, `message` and what is known of
+    /// The error table of docs/contract.md §2.5: `kind`, `message` and what is known of
     /// `service`, `status`, `code`, `request_id`, `retryable`. Messages are
     /// already redacted by the Services layer.
     var scriptError: ScriptError {

@@ -1,4 +1,4 @@
-/// The ready `moonwatch.toml` (SPEC §3 keys) that points every service at one emulator,
+/// The ready `moonwatch.toml` (the keys of docs/contract.md §3) that points every service at one emulator,
 /// served at `GET /_emulator/config` and printed by `moonwatch emulator` at startup.
 enum ConfigTOML {
     static func make(baseURL: String, firewall: TryOnFirewall, seed: UInt64, speed: Double) -> String {

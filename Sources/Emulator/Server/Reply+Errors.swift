@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// Error bodies in each service's own style. Codes that the seeds and SPEC name are used as
+/// Error bodies in each service's own style. Codes that the seeds and docs/contract.md §4 name are used as
 /// named (MetaStudio `MSS.*`, gateway `APIGW.0301`, `APIG.0308`, `APIG.0202`); where the
 /// seeds give no code (ModelArts, face edge) the emulator uses the service prefix with its
 /// own numbers, listed in ``ServiceError``.

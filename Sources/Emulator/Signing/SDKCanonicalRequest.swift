@@ -1,4 +1,4 @@
-/// The canonical request of SPEC §4, computed on the server side from what arrived on the wire.
+/// The canonical request of docs/contract.md §4, computed on the server side from what arrived on the wire.
 /// This is the emulator's own implementation; it shares nothing with the client's signer.
 enum SDKCanonicalRequest {
     /// CanonicalURI: every segment of the raw path decoded, then re-encoded with the unreserved

@@ -29,7 +29,7 @@ enum SDKSignatureFailure: Error, Equatable {
     case mismatch(canonicalRequest: String, stringToSign: String)
 }
 
-/// Verifies SDK-HMAC-SHA256 signatures (SPEC §4) against the emulator's key table.
+/// Verifies SDK-HMAC-SHA256 signatures (docs/contract.md §4) against the emulator's key table.
 struct SDKSignatureCheck {
     /// The gateway's tolerance for clock skew.
     static let window: Double = 15 * 60

@@ -2,7 +2,7 @@ import Crypto
 import FoundationEssentials
 
 /// Huawei Cloud AK/SK request signing (`SDK-HMAC-SHA256`), as the official SDKs
-/// do it (SPEC §4). This is the client's own implementation; the emulator has
+/// do it (docs/contract.md §4). This is the client's own implementation; the emulator has
 /// another, and both are checked against the published test vectors.
 public struct AKSKSigner: Sendable {
     public static let algorithm = "SDK-HMAC-SHA256"
@@ -52,7 +52,7 @@ public struct AKSKSigner: Sendable {
         "\(algorithm)\n\(sdkDate)\n\(hex(SHA256.hash(data: Array(canonicalRequest.utf8))))"
     }
 
-    /// The canonical request text and the signed header list (SPEC §4 steps 2-6).
+    /// The canonical request text and the signed header list (docs/contract.md §4, steps 2-6).
     public static func canonicalRequest(_ request: ServiceRequest) -> (text: String, signedHeaders: String) {
         let canonical = canonicalBytes(request)
         return (String(decoding: canonical.bytes, as: UTF8.self), canonical.signedHeaders)

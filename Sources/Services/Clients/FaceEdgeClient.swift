@@ -6,7 +6,7 @@ public struct FaceEdgeClient: Sendable {
 
     public init(gateway: HuaweiGateway) { self.gateway = gateway }
 
-    /// One task, normalized (SPEC §2.1). The answer is the task object at top
+    /// One task, normalized (docs/contract.md §2.1). The answer is the task object at top
     /// level; an answer wrapped as `{"task": {...}}` is unwrapped.
     public func task(taskID: String, service: String = FaceEdgeClient.defaultService) async throws(ServiceError)
         -> ServiceResult

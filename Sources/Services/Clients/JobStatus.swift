@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The normalized status vocabulary of SPEC §2.1.
+/// The normalized status vocabulary of docs/contract.md §2.1 (services).
 public enum JobStatus: String, Sendable, CaseIterable {
     case queued, starting, running, stopping, stopped, succeeded, partial, failed, canceled, unknown
 

@@ -10,7 +10,7 @@ public struct MetaStudioClient: Sendable {
         self.defaultAppUserID = defaultAppUserID
     }
 
-    /// One job's details, normalized (SPEC §2.1).
+    /// One job's details, normalized (docs/contract.md §2.1).
     /// - Parameter appUserID: optional `X-App-UserId` (printable ASCII only).
     public func job(jobID: String, appUserID: String? = nil) async throws(ServiceError) -> ServiceResult {
         try Validation.pathSegment(jobID, argument: "job_id", function: "api.metastudio.job")

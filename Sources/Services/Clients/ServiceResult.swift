@@ -1,5 +1,5 @@
 /// One query's answer: the service's fields under their original names plus
-/// the normalized fields of SPEC §2.1.
+/// the normalized fields of docs/contract.md §2.1.
 public struct ServiceResult: Sendable, Equatable {
     public var service: ServiceName
     /// The response object as the service sent it (for try-on: the fields of

@@ -32,7 +32,7 @@ struct ConfigKey: Sendable {
     let path: String
     let type: ValueType
 
-    /// Every key of SPEC §3.
+    /// Every key of docs/contract.md §3 (configuration).
     static let all: [ConfigKey] = [
         .init(path: "out", type: .string),
         .init(path: "concurrency", type: .positiveInteger),

@@ -2,7 +2,7 @@
 /// `MOONWATCH_*` environment variables, then command-line flags (each layer
 /// overrides the one before, key by key).
 ///
-/// **Keys** (exactly those of SPEC §3; anything else is an error naming the key
+/// **Keys** (exactly those of docs/contract.md §3; anything else is an error naming the key
 /// and its line):
 ///
 /// ```toml

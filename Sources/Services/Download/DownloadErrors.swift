@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// The errors a download reports, in the words of SPEC §2.5.
+/// The errors a download reports, in the words of docs/contract.md §2.5 (errors).
 enum DownloadErrors {
     /// A transport failure: `canceled` when the task was cancelled, `timeout`
     /// for silence past the read timeout, else `network`; the last two are retryable.

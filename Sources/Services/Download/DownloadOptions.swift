@@ -13,7 +13,7 @@ public struct DownloadOptions: Sendable {
     /// Longest silence while waiting for an answer or its next bytes. There is
     /// no limit on the whole transfer: large files take as long as they take.
     public var readTimeout: Double
-    /// Redirects followed per request (SPEC §2.2: 5).
+    /// Redirects followed per request (docs/contract.md §2.2: 5).
     public var maxRedirects: Int
 
     public init(

@@ -8,7 +8,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `http.download` (SPEC §2.2): streams a URL into `dest.part` inside the out
+/// `http.download` (docs/contract.md §2.2): streams a URL into `dest.part` inside the out
 /// directory, then fsync and rename, so a file at `dest` is always complete.
 ///
 /// - Resumes a `.part` (from an earlier attempt, call or run) with `Range` and

@@ -1,12 +1,12 @@
 /// Every error the Services layer raises.
 ///
-/// The fields map one to one onto the Lua error table of SPEC §2.5:
+/// The fields map one to one onto the Lua error table of docs/contract.md §2.5:
 /// `kind`, `message`, and where known `service`, `status` (HTTP), `code` (the
 /// service's own, e.g. `MSS.00000003`, `APIGW.0301`), `request_id` and
 /// `retryable`. Messages never contain secrets: every error built from a
 /// server answer or a configuration value passes through a ``Redactor``.
 public struct ServiceError: Error, Sendable, Equatable {
-    /// The error classes of SPEC §2.5; `rawValue` is the word scripts see.
+    /// The error classes of docs/contract.md §2.5; `rawValue` is the word scripts see.
     public enum Kind: String, Sendable, CaseIterable {
         case invalidArgument = "invalid_argument"
         case config

@@ -7,7 +7,7 @@ import Runtime
 import Services
 
 /// `moonwatch batch SCRIPT --input FILE`: calls the script's `handle(item)` for
-/// every row of FILE, durably (SPEC §1, §2.4; ARCHITECTURE "Durable state").
+/// every row of FILE, durably (docs/contract.md §1, §2.4; docs/journal.md).
 struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
@@ -107,7 +107,7 @@ struct BatchCommand: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// SPEC §1: 130 interrupted; 2 configuration; 1 a script error outside
+    /// docs/contract.md §1: 130 interrupted; 2 configuration; 1 a script error outside
     /// `handle`, or failed items past `--max-failures`; else 0.
     private func exitCode(_ outcomes: [BatchRun.WorkerOutcome], counts: ItemCounts, shared: BatchShared, redactor: Redactor) -> Int32 {
         var code: Int32 = 0

@@ -2,7 +2,7 @@ import Foundation
 import Journal
 import Services
 
-/// The table printed when a batch ends (SPEC §1): items by outcome, then the
+/// The table printed when a batch ends (docs/contract.md §1): items by outcome, then the
 /// run's ``ServiceSummary``.
 struct BatchSummaryTable {
     var counts: ItemCounts

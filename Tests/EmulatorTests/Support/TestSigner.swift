@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// A test-side SDK-HMAC-SHA256 signer, written apart from the emulator's verifier (Foundation's
-/// percent-encoding, its own sorting) so the two only agree if both follow SPEC §4.
+/// percent-encoding, its own sorting) so the two only agree if both follow docs/contract.md §4.
 struct TestSigner {
     let accessKey: String
     let secretKey: String
