@@ -95,49 +95,59 @@ static int finish_resume(lua_State *L, lua_State *co, int narg) {
     }
 }
 
-/* The registry keys of two weak-keyed tables of coroutines scripts must not
-   resume themselves: the host's own (each task's coroutine, which the scheduler
-   resumes), and those suspended in a host function (their operation's result
-   resumes them; a script resuming one would hand the host call made-up results). */
-static char mw_host_threads_key;
-static char mw_host_waits_key;
+/* The registry key of a weak-keyed table of the coroutines scripts must not
+   resume themselves: the host's own (each task's coroutine, which only the
+   scheduler resumes), and those suspended in a host function (their operation's
+   result resumes them; a script resuming one would hand the host call made-up
+   results). A task's coroutine is marked for good, so its host waits need no
+   mark of their own: only script coroutines are marked while they wait. */
+static char mw_reserved_key;
+enum { HOST_THREAD = 1, HOST_WAIT = 2 };
 
-static const char host_thread_reason[] = "cannot resume a task's coroutine (wait for it through its handle)";
-static const char host_wait_reason[] = "cannot resume a coroutine that waits for a host operation";
-
-/* Whether `co` is in the table at registry `key`. */
-static int is_marked(lua_State *L, lua_State *co, const void *key) {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+/* The mark of `co` (0 for none); leaves the table on top of L. A coroutine
+   whose stack is full counts as waiting: it could not be resumed anyway. */
+static int get_mark(lua_State *L, lua_State *co) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mw_reserved_key);
+    if (co != L && !lua_checkstack(co, 1)) return HOST_WAIT;
     lua_pushthread(co);
-    lua_xmove(co, L, 1);
-    int marked = lua_rawget(L, -2) != LUA_TNIL;
-    lua_pop(L, 2);
-    return marked;
+    if (co != L) lua_xmove(co, L, 1);
+    lua_rawget(L, -2);
+    int mark = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return mark;
+}
+
+/* Sets the mark of L itself (0 removes it); the table is on top, and is popped. */
+static void set_mark(lua_State *L, int mark) {
+    lua_pushthread(L);
+    if (mark) lua_pushinteger(L, mark);
+    else lua_pushnil(L);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
 }
 
 /* Why `co` may not be resumed by a script, or NULL. */
 static const char *reserved_reason(lua_State *L, lua_State *co) {
     luaL_checkstack(L, 3, "too many arguments to resume");
-    if (is_marked(L, co, &mw_host_threads_key)) return host_thread_reason;
-    if (is_marked(L, co, &mw_host_waits_key)) return host_wait_reason;
+    int mark = get_mark(L, co);
+    lua_pop(L, 1);
+    if (mark == HOST_THREAD) return "cannot resume a task's coroutine (wait for it through its handle)";
+    if (mark == HOST_WAIT) return "cannot resume a coroutine that waits for a host operation";
     return NULL;
 }
 
-static void mark(lua_State *co, const void *key, int on) {
-    lua_rawgetp(co, LUA_REGISTRYINDEX, key);
-    lua_pushthread(co);
-    if (on) lua_pushboolean(co, 1);
-    else lua_pushnil(co);
-    lua_rawset(co, -3);
-    lua_pop(co, 1);
-}
-
 void mw_reservethread(lua_State *co) {
-    mark(co, &mw_host_threads_key, 1);
+    lua_rawgetp(co, LUA_REGISTRYINDEX, &mw_reserved_key);
+    set_mark(co, HOST_THREAD);
 }
 
 void mw_markhostwait(lua_State *co, int waiting) {
-    mark(co, &mw_host_waits_key, waiting);
+    int mark = get_mark(co, co);
+    if (mark == HOST_THREAD || (mark == HOST_WAIT) == waiting) {
+        lua_pop(co, 1);
+        return;
+    }
+    set_mark(co, waiting ? HOST_WAIT : 0);
 }
 
 static int co_resume(lua_State *L) {
@@ -261,8 +271,7 @@ static void new_weak_table(lua_State *L, const void *key) {
 
 void mw_install_coroutines(lua_State *L) {
     new_weak_table(L, &mw_waiting_key);
-    new_weak_table(L, &mw_host_threads_key);
-    new_weak_table(L, &mw_host_waits_key);
+    new_weak_table(L, &mw_reserved_key);
 
     lua_getglobal(L, LUA_COLIBNAME);
     lua_pushcfunction(L, co_resume);
