@@ -72,7 +72,7 @@ let package = Package(
         // Benchmarks only: a plain C function to compare bound Swift functions against.
         .target(name: "BenchSupport", dependencies: ["CLua"]),
         .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "BenchSupport"]),
-        .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua"]),
+        .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua", "CLuaShim"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(

@@ -40,6 +40,9 @@ static int open_sandbox(lua_State *L) {
     mw_install_error_metatable(L);
     mw_install_coroutines(L);
     mw_install_guards(L);
+    lua_getglobal(L, LUA_STRLIBNAME);
+    mw_openpatterns(L);
+    lua_pop(L, 1);
 
     /* Threads inherit the hook of the thread that creates them. */
     mw_sethook(L);

@@ -176,6 +176,9 @@ final class BoundaryTests: XCTestCase {
             #"table.insert(setmetatable({}, {__len = function() return 1 << 50 end, __index = rawlen, __newindex = rawequal}), 1, 0)"#,
             #"table.remove(setmetatable({}, {__len = function() return 1 << 50 end, __index = rawlen, __newindex = rawequal}), 1)"#,
             #"table.sort(setmetatable({}, {__len = function() return (1 << 31) - 2 end, __index = rawlen, __newindex = rawequal}))"#,
+            #"local m = ("a"):rep(100000):match(("a-"):rep(30) .. "b")"#,
+            #"local n = select(2, ("a"):rep(100000):gsub((".-"):rep(150) .. "b", ""))"#,
+            #"local i = string.find(("a"):rep(1000000), ("a"):rep(50000) .. "b", 1, true)"#,
         ]
         for code in cases {
             let harness = try ScriptHarness()

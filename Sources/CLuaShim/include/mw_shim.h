@@ -124,6 +124,11 @@ void mw_pushwhere(lua_State *co);
    as the count hook does where the task cannot yield. A no-op without a budget. */
 void mw_charge(lua_State *L, lua_Integer steps);
 
+/* With the string library table on top of the stack, replaces its find, match,
+   gmatch and gsub with versions that charge every matching step to the
+   instruction budget (see mw_charge), so no pattern can run unbounded. */
+int mw_openpatterns(lua_State *L);
+
 /* Pushes the `sandbox` error of a task stopped by the instruction budget. */
 void mw_pushbudgeterror(lua_State *L);
 
