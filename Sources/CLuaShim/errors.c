@@ -109,14 +109,8 @@ static int error_tostring(lua_State *L) {
 }
 
 void mw_install_error_metatable(lua_State *L) {
-    luaL_newmetatable(L, MW_ERROR_METATABLE);
-    lua_pushliteral(L, "__tostring");
-    lua_pushcfunction(L, error_tostring);
-    lua_rawset(L, -3);
     /* Locked: a script that rewrote it would change every later error. */
-    lua_pushliteral(L, "__metatable");
-    lua_pushliteral(L, MW_ERROR_METATABLE);
-    lua_rawset(L, -3);
+    mw_newlockedmetatable(L, MW_ERROR_METATABLE, "__tostring", error_tostring);
     lua_pop(L, 1);
 }
 

@@ -39,6 +39,11 @@ void mw_leave_script(mw_vm *vm, const mw_script_scope *saved);
 /* The value a host function yields while an operation is pending. */
 extern char mw_host_marker;
 
+/* Creates the metatable `tname` in the registry with `event` = `handler` and a
+   lock (`__metatable`: getmetatable gives the name, setmetatable refuses);
+   leaves it on top. */
+void mw_newlockedmetatable(lua_State *L, const char *tname, const char *event, lua_CFunction handler);
+
 /* Creates the locked error metatable (errors.c). */
 void mw_install_error_metatable(lua_State *L);
 

@@ -107,15 +107,18 @@ static int object_gc(lua_State *L) {
     return 0;
 }
 
-void mw_newobjecttype(lua_State *L, const char *tname) {
+void mw_newlockedmetatable(lua_State *L, const char *tname, const char *event, lua_CFunction handler) {
     luaL_newmetatable(L, tname);
-    lua_pushliteral(L, "__gc");
-    lua_pushcfunction(L, object_gc);
+    lua_pushstring(L, event);
+    lua_pushcfunction(L, handler);
     lua_rawset(L, -3);
-    /* Locked: getmetatable returns the name, setmetatable refuses. */
     lua_pushliteral(L, "__metatable");
     lua_pushstring(L, tname);
     lua_rawset(L, -3);
+}
+
+void mw_newobjecttype(lua_State *L, const char *tname) {
+    mw_newlockedmetatable(L, tname, "__gc", object_gc);
 }
 
 void mw_pushobject(lua_State *L, const char *tname, void *object) {
