@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 final class SignerTests: XCTestCase {
     /// Builds a request the way the SPEC vectors list it (headers as given, no Authorization).

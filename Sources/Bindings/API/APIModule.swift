@@ -1,7 +1,9 @@
 import CLua
 import Lua
+import RunConfiguration
 import Runtime
 import Services
+import Transport
 
 /// The `api` module (SPEC §2.1): one call per service query, the ModelArts
 /// iterator and the waiters. Queries run off the VM's thread through

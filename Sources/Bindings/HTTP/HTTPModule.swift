@@ -2,6 +2,7 @@ import CLua
 import Lua
 import Runtime
 import Services
+import Transport
 
 /// The `http` module (SPEC §2.2): `http.download(url, dest, opts)`.
 ///

@@ -1,5 +1,6 @@
 import Lua
 import Services
+import Transport
 
 extension ServiceError {
     /// The error table of SPEC §2.5: `kind`, `message` and what is known of
