@@ -29,6 +29,21 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSONValue.quoted("x\u{1}y"), #""x\u0001y""#)
     }
 
+    /// The one escaper serves the services, the emulator and the journal: text that needs no
+    /// escape is copied whole, anything else is escaped scalar by scalar, and both append.
+    func testStringLiteralsWithAndWithoutEscapes() throws {
+        XCTAssertEqual(JSONValue.quoted("job-42 état ✓"), #""job-42 état ✓""#)
+        XCTAssertEqual(JSONValue.quoted(""), #""""#)
+        XCTAssertEqual(JSONValue.quoted("a\"b\\c\nd\re\tf\u{1F}é"), #""a\"b\\c\nd\re\tf\u001fé""#)
+        var output = "{"
+        JSONValue.writeString("plain", to: &output)
+        output += ":"
+        JSONValue.writeString("say \"hi\"", to: &output)
+        output += "}"
+        XCTAssertEqual(output, #"{"plain":"say \"hi\""}"#)
+        XCTAssertEqual(try JSONParser.parse(output)["plain"], .string("say \"hi\""))
+    }
+
     func testErrorsReportByteOffsets() {
         func failure(_ text: String) -> JSONParser.Failure? {
             do {

@@ -22,6 +22,15 @@ final class InputFileTests: XCTestCase {
         ])
     }
 
+    func testJSONLinesProblemsSayWhereInTheLine() throws {
+        let file = try input("in.jsonl", "{\"a\":1} x\n{\"a\":tru}\n\"text\"\n")
+        XCTAssertEqual(file.rows(), [
+            InputRow(line: 1, problem: "line 1: malformed JSON at column 9: unexpected data after the JSON value"),
+            InputRow(line: 2, problem: "line 2: malformed JSON at column 6: invalid literal, expected 'true'"),
+            InputRow(line: 3, problem: "line 3: not a JSON object (each line must be one object)"),
+        ])
+    }
+
     func testCSVQuotingAndLineNumbers() throws {
         let text = "id,note,price\r\n1,plain,3\r\n2,\"comma, inside\",4\n3,\"two\nlines\",5\n4,\"say \"\"hi\"\"\",6\n5,short\n6,\"\",7\n"
         let file = try input("in.csv", text)
