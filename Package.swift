@@ -34,25 +34,46 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "Lua", dependencies: ["CLua", "CLuaShim"]),
         .target(name: "Runtime", dependencies: ["Lua", .product(name: "Logging", package: "swift-log")]),
+        // JSON text: the parser, the values and the one string escaper. A leaf, not even
+        // Foundation, so Journal and Emulator can use it without pulling in a service.
+        .target(name: "JSON"),
+        // The HTTP/1.1 client the services speak through, its addresses (ServiceURL) and the
+        // error every service call raises (ServiceError), since the transport is where most
+        // of those errors are born.
         .target(
-            name: "Services",
+            name: "Transport",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .target(name: "Bindings", dependencies: ["Lua", "Runtime", "Services"]),
+        // moonwatch.toml, profiles, MOONWATCH_* and flags, read into MoonwatchConfiguration
+        // (not "Configuration": swift-configuration, in the graph through Hummingbird, has that name):
+        // what was asked for. Below Services because ServiceHub is built from a configuration;
+        // what it means for a service (credentials from the environment, the problems checked
+        // before a run) needs the clients' types, so that part stays in Services.
+        .target(name: "RunConfiguration", dependencies: ["JSON", "Transport"]),
+        .target(
+            name: "Services",
+            dependencies: [
+                "JSON", "Transport", "RunConfiguration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "Bindings", dependencies: ["Lua", "Runtime", "JSON", "Transport", "RunConfiguration", "Services"]),
         // SQLite from Debian (libsqlite3-dev), for the batch journal.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "Journal", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Journal", dependencies: ["CSQLite", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Emulator",
             dependencies: [
+                "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -64,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "moonwatch",
             dependencies: [
-                "Bindings", "Runtime", "Lua", "Services", "Emulator", "Journal",
+                "Bindings", "Runtime", "Lua", "JSON", "Transport", "RunConfiguration", "Services", "Emulator", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,12 +94,14 @@ let package = Package(
         .target(name: "BenchSupport", dependencies: ["CLua"]),
         .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "BenchSupport"]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua", "CLuaShim"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration", "Transport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(
             name: "ServicesTests",
             dependencies: [
-                "Services",
+                "Services", "JSON", "Transport", "RunConfiguration",
                 // The downloader's tests run against the emulator's object storage and its faults.
                 "Emulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

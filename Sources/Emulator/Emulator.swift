@@ -12,9 +12,9 @@ import Synchronization
 /// print(emulator.configTOML)
 /// await emulator.shutdown()
 /// ```
-public enum Emulator {
+package enum Emulator {
     /// Binds, starts serving and returns once the port is known.
-    public static func start(_ options: EmulatorOptions) async throws -> RunningEmulator {
+    package static func start(_ options: EmulatorOptions) async throws -> RunningEmulator {
         guard options.speed > 0 else { throw ScenarioError("speed must be positive") }
         let state = try EmulatorState(seed: options.seed, speed: options.speed, clock: options.clock, scenario: options.scenario ?? Scenario())
         var logger = Logger(label: "moonwatch.emulator")

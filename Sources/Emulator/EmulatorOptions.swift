@@ -1,19 +1,19 @@
 /// How to start an emulator.
-public struct EmulatorOptions: Sendable {
+package struct EmulatorOptions: Sendable {
     /// Address to bind (default 127.0.0.1).
-    public var host: String
+    package var host: String
     /// Port to bind; 0 (default) picks a free one, reported by ``RunningEmulator/port``.
-    public var port: Int
+    package var port: Int
     /// Job timelines run this many times faster than real time (default 1).
-    public var speed: Double
+    package var speed: Double
     /// Mixed into every derived timeline, file content and request id (default 0).
-    public var seed: UInt64
+    package var seed: UInt64
     /// The scenario to serve; nil serves the default scenario.
-    public var scenario: Scenario?
+    package var scenario: Scenario?
     /// Where the emulator reads the time; tests pass a ``ManualEmulatorClock``.
-    public var clock: any EmulatorClock
+    package var clock: any EmulatorClock
 
-    public init(
+    package init(
         host: String = "127.0.0.1",
         port: Int = 0,
         speed: Double = 1,

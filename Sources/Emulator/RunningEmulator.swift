@@ -1,11 +1,11 @@
 import ServiceLifecycle
 
 /// A started emulator. The in-process methods mirror the admin API.
-public final class RunningEmulator: Sendable {
+package final class RunningEmulator: Sendable {
     /// The bound port.
-    public let port: Int
+    package let port: Int
     /// `http://127.0.0.1:PORT`
-    public let baseURL: String
+    package let baseURL: String
     private let state: EmulatorState
     private let group: ServiceGroup
     private let task: Task<Void, Never>
@@ -19,38 +19,38 @@ public final class RunningEmulator: Sendable {
     }
 
     /// The ready moonwatch.toml of docs/contract.md §5 (the text of `GET /_emulator/config`).
-    public var configTOML: String {
+    package var configTOML: String {
         ConfigTOML.make(baseURL: baseURL, firewall: state.scenario.scenario.tryon.firewall, seed: state.seed, speed: state.speed)
     }
 
     /// Counters so far (`GET /_emulator/counters`).
-    public func counters() -> EmulatorCounters {
+    package func counters() -> EmulatorCounters {
         state.counters.snapshot(coins: state.coins.snapshot())
     }
 
     /// Loads a scenario and resets state (`POST /_emulator/scenario`).
-    public func load(_ scenario: Scenario) throws {
+    package func load(_ scenario: Scenario) throws {
         try state.load(scenario)
     }
 
     /// Forgets job starts, tokens, balances, firewall history and counters (`POST /_emulator/reset`).
-    public func reset() {
+    package func reset() {
         state.reset()
     }
 
     /// Adds fault rules (`POST /_emulator/faults`).
-    public func addFaults(_ rules: [FaultRule]) throws {
+    package func addFaults(_ rules: [FaultRule]) throws {
         try state.faults.install(rules)
     }
 
     /// Removes every fault rule (`DELETE /_emulator/faults`).
-    public func clearFaults() {
+    package func clearFaults() {
         state.faults.clear()
     }
 
     /// Stops serving: closes the listener, lets in-flight responses finish, closes idle
     /// connections, and returns once the server has ended.
-    public func shutdown() async {
+    package func shutdown() async {
         await group.triggerGracefulShutdown()
         await task.value
     }

@@ -1,8 +1,8 @@
 /// A journal or input problem, as one readable sentence.
-public struct JournalError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+package struct JournalError: Error, Sendable, CustomStringConvertible {
+    package var message: String
 
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,5 +1,5 @@
 /// Where an item stands in the journal.
-public enum ItemStatus: String, Sendable, CaseIterable {
+package enum ItemStatus: String, Sendable, CaseIterable {
     /// Not started, or to be redone (its last run died, or `--retry-failed`).
     case pending
     /// Claimed under a lease by a worker.
@@ -11,57 +11,57 @@ public enum ItemStatus: String, Sendable, CaseIterable {
 }
 
 /// The input file a journal belongs to: a journal is never reused for other content.
-public struct InputIdentity: Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var size: Int
+package struct InputIdentity: Sendable, Equatable, CustomStringConvertible {
+    package var path: String
+    package var size: Int
     /// Hex SHA-256 of the file's bytes.
-    public var sha256: String
+    package var sha256: String
 
-    public init(path: String, size: Int, sha256: String) {
+    package init(path: String, size: Int, sha256: String) {
         self.path = path
         self.size = size
         self.sha256 = sha256
     }
 
-    public var description: String { "\(path) (\(size) bytes, sha256 \(sha256.prefix(12))…)" }
+    package var description: String { "\(path) (\(size) bytes, sha256 \(sha256.prefix(12))…)" }
 }
 
 /// One row of the input, as stored in the journal.
-public struct InputRow: Sendable, Equatable {
+package struct InputRow: Sendable, Equatable {
     /// The line of the input file where the row starts (1-based).
-    public var line: Int
+    package var line: Int
     /// The row as a JSON object; nil for a row that could not be read.
-    public var json: String?
+    package var json: String?
     /// Why the row could not be read (it then counts as a failed item).
-    public var problem: String?
+    package var problem: String?
 
-    public init(line: Int, json: String) {
+    package init(line: Int, json: String) {
         self.line = line
         self.json = json
     }
 
-    public init(line: Int, problem: String) {
+    package init(line: Int, problem: String) {
         self.line = line
         self.problem = problem
     }
 }
 
 /// An item a worker claimed: it owns it until its lease expires.
-public struct ClaimedItem: Sendable, Equatable {
-    public var line: Int
+package struct ClaimedItem: Sendable, Equatable {
+    package var line: Int
     /// The row as a JSON object.
-    public var json: String
+    package var json: String
     /// 1 on the first try, then one more for every claim (crashes and retries included).
-    public var attempt: Int
+    package var attempt: Int
 }
 
 /// A file an item downloaded, stored with the item when it is marked done.
-public struct DownloadRecord: Sendable, Equatable {
-    public var path: String
-    public var bytes: Int
-    public var sha256: String?
+package struct DownloadRecord: Sendable, Equatable {
+    package var path: String
+    package var bytes: Int
+    package var sha256: String?
 
-    public init(path: String, bytes: Int, sha256: String?) {
+    package init(path: String, bytes: Int, sha256: String?) {
         self.path = path
         self.bytes = bytes
         self.sha256 = sha256
@@ -69,29 +69,29 @@ public struct DownloadRecord: Sendable, Equatable {
 }
 
 /// Items by status.
-public struct ItemCounts: Sendable, Equatable {
-    public var byStatus: [ItemStatus: Int] = [:]
+package struct ItemCounts: Sendable, Equatable {
+    package var byStatus: [ItemStatus: Int] = [:]
 
-    public init() {}
+    package init() {}
 
-    public subscript(status: ItemStatus) -> Int {
+    package subscript(status: ItemStatus) -> Int {
         get { byStatus[status] ?? 0 }
         set { byStatus[status] = newValue }
     }
 
-    public var total: Int { byStatus.values.reduce(0, +) }
+    package var total: Int { byStatus.values.reduce(0, +) }
 }
 
 /// One item's line in `report.jsonl`.
-public struct ItemReport: Sendable, Equatable {
-    public var line: Int
-    public var status: ItemStatus
-    public var attempts: Int
-    public var error: String?
+package struct ItemReport: Sendable, Equatable {
+    package var line: Int
+    package var status: ItemStatus
+    package var attempts: Int
+    package var error: String?
 }
 
 /// What opening a journal on an input found.
-public enum PrepareOutcome: Sendable, Equatable {
+package enum PrepareOutcome: Sendable, Equatable {
     /// A new journal: every row was stored as pending (bad rows as failed).
     case created(rows: Int)
     /// The journal already belonged to this input: its items carry on.

@@ -11,7 +11,7 @@
 /// implementation serves one process; a PostgreSQL one can share a batch between
 /// machines with the same protocol (`SELECT … FOR UPDATE SKIP LOCKED` inside the
 /// claim, leases renewed by ``renewLeases(owner:leaseSeconds:)``).
-public protocol JournalStore: AnyObject, Sendable {
+package protocol JournalStore: AnyObject, Sendable {
     /// Binds the journal to `input`. A new journal stores `rows()` (bad rows as
     /// failed items); a journal of the same content (size and SHA-256) carries on.
     /// - Throws: when the journal belongs to different content, naming both.

@@ -16,9 +16,18 @@ final class InputFileTests: XCTestCase {
         let file = try input("in.jsonl", "{\"a\":1}\n\n{oops\n[1,2]\r\n{\"b\":\"x\"}\r\n")
         XCTAssertEqual(file.rows(), [
             InputRow(line: 1, json: #"{"a":1}"#),
-            InputRow(line: 3, problem: "line 3: malformed JSON"),
+            InputRow(line: 3, problem: "line 3: malformed JSON at column 2: expected a quoted key, found 'o'"),
             InputRow(line: 4, problem: "line 4: not a JSON object (each line must be one object)"),
             InputRow(line: 5, json: #"{"b":"x"}"#),
+        ])
+    }
+
+    func testJSONLinesProblemsSayWhereInTheLine() throws {
+        let file = try input("in.jsonl", "{\"a\":1} x\n{\"a\":tru}\n\"text\"\n")
+        XCTAssertEqual(file.rows(), [
+            InputRow(line: 1, problem: "line 1: malformed JSON at column 9: unexpected data after the JSON value"),
+            InputRow(line: 2, problem: "line 2: malformed JSON at column 6: invalid literal, expected 'true'"),
+            InputRow(line: 3, problem: "line 3: not a JSON object (each line must be one object)"),
         ])
     }
 

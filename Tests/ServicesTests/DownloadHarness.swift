@@ -4,7 +4,10 @@ import Foundation
 import NIOCore
 import XCTest
 
+@testable import JSON
+@testable import RunConfiguration
 @testable import Services
+@testable import Transport
 
 /// One emulator serving result files of known sizes, and a downloader writing
 /// into a scratch out directory, with quick retries.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 /// Destinations stay inside the out directory (docs/contract.md §2.2): no absolute paths,
 /// no `..`, no symlinks that lead out; nothing is created outside.

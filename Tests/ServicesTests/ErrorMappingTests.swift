@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 final class ErrorMappingTests: XCTestCase {
     private func map(_ status: Int, _ body: String, headers: HTTPFields = [:]) -> ServiceError {

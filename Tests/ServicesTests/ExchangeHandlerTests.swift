@@ -5,6 +5,7 @@ import Synchronization
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 /// The connection handler on an embedded channel: one exchange at a time, and
 /// a cancellation reaches only the exchange it was meant for.

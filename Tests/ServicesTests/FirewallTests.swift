@@ -1,6 +1,8 @@
 import XCTest
 
+@testable import RunConfiguration
 @testable import Services
+@testable import Transport
 
 /// The try-on firewall: a 403 with an HTML page is a block (`throttled`), not
 /// `forbidden`; the whole run stops querying for the cool-down, lowers its

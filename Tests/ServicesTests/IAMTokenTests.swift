@@ -2,7 +2,9 @@ import Foundation
 import Synchronization
 import XCTest
 
+@testable import JSON
 @testable import Services
+@testable import Transport
 
 final class IAMTokenTests: XCTestCase {
     /// A fake IAM + MetaStudio: tokens `tok-1`, `tok-2`, ... living `lifetime` seconds.

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 final class PaginatorTests: XCTestCase {
     enum HasMoreMeaning: CaseIterable { case moreRemain, allReturned, alwaysTrue, alwaysFalse }

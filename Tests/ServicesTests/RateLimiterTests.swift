@@ -1,6 +1,8 @@
 import XCTest
 
+@testable import RunConfiguration
 @testable import Services
+@testable import Transport
 
 final class RateLimiterTests: XCTestCase {
     func testParsing() {

@@ -2,7 +2,10 @@ import Logging
 import Synchronization
 import XCTest
 
+@testable import JSON
+@testable import RunConfiguration
 @testable import Services
+@testable import Transport
 
 final class RedactorTests: XCTestCase {
     func testReplacesEverySecretAndItsWireForms() {

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 final class RetryTests: XCTestCase {
     private let ok = response(200, #"{"job_id": "j", "state": "PROCESSING"}"#)

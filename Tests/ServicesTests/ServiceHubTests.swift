@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import RunConfiguration
 @testable import Services
 
 final class ServiceHubTests: XCTestCase {

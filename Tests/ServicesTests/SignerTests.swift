@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 final class SignerTests: XCTestCase {
     /// Builds a request the way the vectors of docs/contract.md §4 list it (headers as given, no Authorization).

@@ -5,7 +5,9 @@ import NIOSSL
 import Synchronization
 import XCTest
 
+@testable import JSON
 @testable import Services
+@testable import Transport
 
 /// A loopback HTTP/1.1 server on 127.0.0.1, port 0, optionally over TLS:
 /// `/echo` answers with the request as JSON, `/status/N` with status N,

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 final class TryOnTests: XCTestCase {
     static let keys = TryOnClient.Keys(openID: "open-id-secret", apiKey: "api-key-secret")

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Services
+@testable import Transport
 
 final class WaiterScheduleTests: XCTestCase {
     func testExponentialGrowthCappedAtMaxDelay() {

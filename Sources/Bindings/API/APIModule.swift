@@ -1,6 +1,8 @@
 import Lua
+import RunConfiguration
 import Runtime
 import Services
+import Transport
 
 /// The `api` module (docs/contract.md §2.1): one call per service query, the ModelArts
 /// iterator and the waiters. Queries run off the VM's thread through

@@ -1,6 +1,7 @@
 import Lua
 import Runtime
 import Services
+import Transport
 
 /// The `http` module (docs/contract.md §2.2): `http.download(url, dest, opts)`.
 ///

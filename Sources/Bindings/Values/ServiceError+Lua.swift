@@ -1,5 +1,6 @@
 import Lua
 import Services
+import Transport
 
 extension ServiceError {
     /// The error table of docs/contract.md §2.5: `kind`, `message` and what is known of

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 
 /// The admin API under `/_emulator/`, for tests and for scripts that drive a running emulator:
 ///
@@ -146,7 +147,7 @@ struct AdminRoutes: Sendable {
         }
         guard let object else { return .json(.notFound, "{\"error\":\"no such object\"}") }
         let digests = state.digests.digests(of: object)
-        return .json(.ok, "{\"size\":\(object.size),\"sha256\":\"\(digests.sha256)\",\"md5\":\"\(digests.md5)\",\"etag\":\(JSONText.string(digests.etag))}")
+        return .json(.ok, "{\"size\":\(object.size),\"sha256\":\"\(digests.sha256)\",\"md5\":\"\(digests.md5)\",\"etag\":\(JSONValue.quoted(digests.etag))}")
     }
 
     private static func json(_ value: some Encodable) throws -> Reply {
@@ -156,6 +157,6 @@ struct AdminRoutes: Sendable {
     }
 
     private static func problem(_ message: String) -> Reply {
-        .json(.badRequest, "{\"error\":\(JSONText.string(message))}")
+        .json(.badRequest, "{\"error\":\(JSONValue.quoted(message))}")
     }
 }

@@ -8,16 +8,16 @@ import Darwin
 
 /// Where the emulator reads the time: job timelines, the signature window, token and URL
 /// expiry, the firewall. Tests inject a ``ManualEmulatorClock`` and move it instead of sleeping.
-public protocol EmulatorClock: Sendable {
+package protocol EmulatorClock: Sendable {
     /// Seconds since 1970-01-01T00:00:00Z.
     func now() -> Double
 }
 
 /// The wall clock.
-public struct SystemEmulatorClock: EmulatorClock {
-    public init() {}
+package struct SystemEmulatorClock: EmulatorClock {
+    package init() {}
 
-    public func now() -> Double {
+    package func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1_000_000_000
@@ -25,22 +25,22 @@ public struct SystemEmulatorClock: EmulatorClock {
 }
 
 /// A clock that moves only when told to.
-public final class ManualEmulatorClock: EmulatorClock {
+package final class ManualEmulatorClock: EmulatorClock {
     private let current: Mutex<Double>
 
     /// Starts at `start` (default: the wall clock's current second, so signatures made with
     /// the real date still fall inside the 15-minute window).
-    public init(start: Double = SystemEmulatorClock().now().rounded(.down)) {
+    package init(start: Double = SystemEmulatorClock().now().rounded(.down)) {
         current = Mutex(start)
     }
 
-    public func now() -> Double { current.withLock { $0 } }
+    package func now() -> Double { current.withLock { $0 } }
 
-    public func advance(by seconds: Double) {
+    package func advance(by seconds: Double) {
         current.withLock { $0 += seconds }
     }
 
-    public func set(_ seconds: Double) {
+    package func set(_ seconds: Double) {
         current.withLock { $0 = seconds }
     }
 }

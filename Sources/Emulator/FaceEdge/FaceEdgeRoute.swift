@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 
 /// `GET /v2/{project_id}/services/{service}/tasks/{task_id}` (seed 003): the task object at
 /// top level, for any `{service}` (the seed's is `c-face-edge`).
@@ -31,18 +32,18 @@ struct FaceEdgeRoute: Sendable {
         let cameraID = "\(camera.prefix(8))-\(camera.dropFirst(8).prefix(4))-\(camera.dropFirst(12).prefix(4))-\(camera.dropFirst(16).prefix(4))-\(camera.dropFirst(20).prefix(12))"
         let roi = "{\"polygons\":[{\"data\":[[100,100],[1800,100],[1800,1000],[100,1000]]}]}"
         return """
-            {"id":\(JSONText.string(task.taskID)),"name":\(JSONText.string(task.name ?? "人脸提取-T4M-edge-0")),\
-            "creator":"\(DemoCredentials.iamUser)","project_id":\(JSONText.string(project)),\
+            {"id":\(JSONValue.quoted(task.taskID)),"name":\(JSONValue.quoted(task.name ?? "人脸提取-T4M-edge-0")),\
+            "creator":"\(DemoCredentials.iamUser)","project_id":\(JSONValue.quoted(project)),\
             "description":"face detection task","service_version":"3.0",\
             "edge_pool_id":"\(id("pool"))","resource_order_id":"\(id("order"))",\
             "created_at":"\(RFC3339.seconds(created))","updated_at":"\(RFC3339.seconds(updated))",\
-            "state":\(JSONText.string(stateName)),\
+            "state":\(JSONValue.quoted(stateName)),\
             "input":{"type":"edgecamera","data":[{"id":"\(cameraID)"}]},\
             "output":{"webhook":{"url":"https://apigw.xx.com/api/mqs/sit","headers":{"content-type":"application/json"},\
             "data_category":["FaceImage","OriginImage"]}},\
             "service_config":{"common":{"detection_max_size":800,"detection_min_size":120,"origin_image_send_sw":0,\
             "face_first_send_threshold":0.0,"face_must_send_sw":0,"face_repeat_send_sw":1,"face_repeat_send_mode":"PERIOD",\
-            "face_repeat_send_step":1,"face_repeat_send_interval":1,"target_roi":\(JSONText.string(roi)),\
+            "face_repeat_send_step":1,"face_repeat_send_interval":1,"target_roi":\(JSONValue.quoted(roi)),\
             "image_compression_ratio":90}}}
             """
     }

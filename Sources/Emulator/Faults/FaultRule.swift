@@ -6,25 +6,25 @@
 /// {"route": "obs.object", "kind": "reset", "limit": 1}
 /// ```
 /// With neither `probability` nor `requests` the rule fires on every request (up to `limit`).
-public struct FaultRule: Codable, Sendable, Equatable {
+package struct FaultRule: Codable, Sendable, Equatable {
     /// An ``EmulatorRoute`` name, or `*` for every faultable route.
-    public var route: String
-    public var kind: FaultKind
+    package var route: String
+    package var kind: FaultKind
     /// For `error`: 500, 502 or 503.
-    public var status: Int?
+    package var status: Int?
     /// For `throttle`: the `Retry-After` seconds (default 2).
-    public var retryAfter: Int?
+    package var retryAfter: Int?
     /// For `latency`: the added delay.
-    public var latencyMs: Int?
+    package var latencyMs: Int?
     /// Chance (0...1) that a matching request is hit; drawn from the seed, so reproducible.
-    public var probability: Double?
+    package var probability: Double?
     /// The 1-based numbers of the requests to hit, counted on this rule's route(s) from the
     /// moment the rule was installed ("the 3rd request to X": `[3]`).
-    public var requests: [Int]?
+    package var requests: [Int]?
     /// Stop after hitting this many requests.
-    public var limit: Int?
+    package var limit: Int?
 
-    public init(
+    package init(
         route: String,
         kind: FaultKind,
         status: Int? = nil,
@@ -48,7 +48,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case route, kind, status, retryAfter = "retry_after", latencyMs = "latency_ms", probability, requests, limit
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             route: try c.decode(.route, or: "*"),
@@ -64,7 +64,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
 }
 
 /// What a fault does.
-public enum FaultKind: String, Codable, Sendable, CaseIterable {
+package enum FaultKind: String, Codable, Sendable, CaseIterable {
     /// Answer 500, 502 or 503 with the service's error body.
     case error
     /// Answer 429 with `Retry-After` (Huawei routes: an `APIG.0308` body).

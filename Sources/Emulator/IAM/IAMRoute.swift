@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 
 /// `POST /v3/auth/tokens`: password method, project scope (by id, or by name = region).
 /// Answers 201 with the token in `X-Subject-Token` and `token.expires_at` in the body.
@@ -57,12 +58,12 @@ struct IAMRoute: Sendable {
         state.counters.recordTokenIssued()
         let domainID = Hex.encode(StableHash.of("domain", user.domain, seed: 0)) + Hex.encode(StableHash.of("domain2", user.domain, seed: 0))
         let userID = Hex.encode(StableHash.of("user", user.name, seed: 0)) + Hex.encode(StableHash.of("user2", user.name, seed: 0))
-        let domainJSON = "{\"id\":\"\(domainID)\",\"name\":\(JSONText.string(user.domain))}"
+        let domainJSON = "{\"id\":\"\(domainID)\",\"name\":\(JSONValue.quoted(user.domain))}"
         var reply = Reply.json(.created, """
             {"token":{"expires_at":"\(RFC3339.micros(expires))","issued_at":"\(RFC3339.micros(issued))","methods":["password"],\
-            "catalog":[],"project":{"domain":\(domainJSON),"id":\(JSONText.string(user.projectID)),\
+            "catalog":[],"project":{"domain":\(domainJSON),"id":\(JSONValue.quoted(user.projectID)),\
             "name":"\(DemoCredentials.region)"},"roles":[{"id":"0","name":"te_admin"}],\
-            "user":{"domain":\(domainJSON),"id":"\(userID)","name":\(JSONText.string(user.name)),"password_expires_at":""}}}
+            "user":{"domain":\(domainJSON),"id":"\(userID)","name":\(JSONValue.quoted(user.name)),"password_expires_at":""}}}
             """)
         reply.headers[.subjectToken] = token
         return reply

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 
 /// `GET /v1/{project_id}/digital-human/stylized/picture-modelings/{job_id}` (seed 001).
 struct MetaStudioRoute: Sendable {
@@ -25,7 +26,7 @@ struct MetaStudioRoute: Sendable {
 
     private func body(job: MetaStudioJob, position: TimelinePosition<String>, start: Double, req: ServiceRequest) -> String {
         let stateName = position.step.state
-        var out = "{\"job_id\":\(JSONText.string(job.jobID)),\"state\":\(JSONText.string(stateName))"
+        var out = "{\"job_id\":\(JSONValue.quoted(job.jobID)),\"state\":\(JSONValue.quoted(stateName))"
         // start_time is when processing began; end_time is set once the job is over.
         if let processingStart = startTime(of: job, start: start, upTo: position.index) {
             out += ",\"start_time\":\"\(RFC3339.seconds(processingStart))\""
@@ -36,18 +37,18 @@ struct MetaStudioRoute: Sendable {
         }
         let reportsError = stateName == "FAILED" || stateName == "PARTIAL_SUCCEED"
         if reportsError, let error = job.error {
-            out += ",\"error_info\":{\"error_code\":\(JSONText.string(error.errorCode)),\"error_msg\":\(JSONText.string(error.errorMsg))}"
+            out += ",\"error_info\":{\"error_code\":\(JSONValue.quoted(error.errorCode)),\"error_msg\":\(JSONValue.quoted(error.errorMsg))}"
         } else {
             out += ",\"error_info\":null"
         }
         if stateName == "SUCCEED" || stateName == "PARTIAL_SUCCEED" {
-            out += ",\"model_asset_id\":\(JSONText.string(modelAssetID(of: job)))"
+            out += ",\"model_asset_id\":\(JSONValue.quoted(modelAssetID(of: job)))"
         }
-        out += ",\"name\":\(JSONText.string(job.name)),\"style_id\":\(JSONText.string(job.styleID))"
+        out += ",\"name\":\(JSONValue.quoted(job.name)),\"style_id\":\(JSONValue.quoted(job.styleID))"
         if stateName == "SUCCEED" {
             let expires = req.faults.expiredURL ? Int(req.now) - 60 : Int(req.now + state.scenario.scenario.objectStorage.urlLifetimeSeconds)
             let resource = ObjectURLSigner.resource(bucket: Buckets.metaStudio, key: Buckets.coverKey(jobID: job.jobID))
-            out += ",\"model_cover_url\":\(JSONText.string(state.objectSigner.url(baseURL: state.baseURL + "/obs", resource: resource, expires: expires)))"
+            out += ",\"model_cover_url\":\(JSONValue.quoted(state.objectSigner.url(baseURL: state.baseURL + "/obs", resource: resource, expires: expires)))"
         }
         return out + "}"
     }

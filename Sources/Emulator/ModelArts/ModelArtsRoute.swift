@@ -1,5 +1,6 @@
 import Crypto
 import Hummingbird
+import JSON
 
 /// `GET /v2/{project_id}/processor-tasks/{task_id}/versions/{version_id}/results` (seed 002).
 /// `offset` is a page index (the docs' "start page"), `limit` 1...100 (default 10),
@@ -52,21 +53,21 @@ struct ModelArtsRoute: Sendable {
         let base = state.baseURL + "/obs"
         let signer = state.objectSigner
         var out = "{\"sample_id\":\"\(Hex.encode(Insecure.MD5.hash(data: Array(outputKey.utf8))))\""
-        out += ",\"version_id\":\(JSONText.string(task.versionID))"
-        out += ",\"origin_source\":\(JSONText.string("s3://\(Buckets.modelArts)/\(originKey)"))"
+        out += ",\"version_id\":\(JSONValue.quoted(task.versionID))"
+        out += ",\"origin_source\":\(JSONValue.quoted("s3://\(Buckets.modelArts)/\(originKey)"))"
         // A deleted sample (2) has no processed file.
         if sample.resultProperty != 2 {
-            out += ",\"new_source\":\(JSONText.string("obs://\(Buckets.modelArts)/\(outputKey)"))"
+            out += ",\"new_source\":\(JSONValue.quoted("obs://\(Buckets.modelArts)/\(outputKey)"))"
         }
         let originURL = signer.url(baseURL: base, resource: ObjectURLSigner.resource(bucket: Buckets.modelArts, key: originKey), expires: expires)
-        out += ",\"signed_origin_source\":\(JSONText.string(originURL))"
+        out += ",\"signed_origin_source\":\(JSONValue.quoted(originURL))"
         if sample.resultProperty != 2 {
             let outputURL = signer.url(baseURL: base, resource: ObjectURLSigner.resource(bucket: Buckets.modelArts, key: outputKey), expires: expires)
-            out += ",\"signed_new_source\":\(JSONText.string(outputURL))"
+            out += ",\"signed_new_source\":\(JSONValue.quoted(outputURL))"
         }
         out += ",\"result_property\":\(sample.resultProperty),\"result_description\":["
         let description = sample.description ?? Self.description(for: sample.resultProperty)
-        out += description.map { "[" + $0.map(JSONText.string).joined(separator: ",") + "]" }.joined(separator: ",")
+        out += description.map { "[" + $0.map(JSONValue.quoted).joined(separator: ",") + "]" }.joined(separator: ",")
         return out + "]}"
     }
 

@@ -1,26 +1,26 @@
 /// Face-edge (video analysis) tasks.
-public struct FaceEdgeSettings: Codable, Sendable, Equatable {
-    public var tasks: [FaceEdgeTask]
+package struct FaceEdgeSettings: Codable, Sendable, Equatable {
+    package var tasks: [FaceEdgeTask]
 
-    public init(tasks: [FaceEdgeTask] = []) { self.tasks = tasks }
+    package init(tasks: [FaceEdgeTask] = []) { self.tasks = tasks }
 
     enum CodingKeys: String, CodingKey { case tasks }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(tasks: try c.decode(.tasks, or: []))
     }
 }
 
 /// A face-edge task, reachable under `/v2/{project}/services/{service}/tasks/{task_id}`.
-public struct FaceEdgeTask: Codable, Sendable, Equatable {
-    public var taskID: String
+package struct FaceEdgeTask: Codable, Sendable, Equatable {
+    package var taskID: String
     /// Default `c-face-edge`.
-    public var service: String
-    public var name: String?
-    public var timeline: [TimelineStep<String>]
+    package var service: String
+    package var name: String?
+    package var timeline: [TimelineStep<String>]
 
-    public init(taskID: String, service: String = "c-face-edge", name: String? = nil, timeline: [TimelineStep<String>]) {
+    package init(taskID: String, service: String = "c-face-edge", name: String? = nil, timeline: [TimelineStep<String>]) {
         self.taskID = taskID
         self.service = service
         self.name = name
@@ -29,7 +29,7 @@ public struct FaceEdgeTask: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case taskID = "task_id", service, name, timeline }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             taskID: try c.decode(String.self, forKey: .taskID),

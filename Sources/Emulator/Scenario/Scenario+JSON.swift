@@ -2,7 +2,7 @@ import Foundation
 
 extension Scenario {
     /// Decodes a scenario file, with errors that name the offending key path.
-    public static func decode(from data: Data) throws -> Scenario {
+    package static func decode(from data: Data) throws -> Scenario {
         do {
             return try JSONDecoder().decode(Scenario.self, from: data)
         } catch let error as DecodingError {
@@ -11,7 +11,7 @@ extension Scenario {
     }
 
     /// Reads a scenario file.
-    public static func load(contentsOf url: URL) throws -> Scenario {
+    package static func load(contentsOf url: URL) throws -> Scenario {
         try decode(from: try Data(contentsOf: url))
     }
 

@@ -1,31 +1,31 @@
 /// MetaStudio photo-modeling jobs.
-public struct MetaStudioSettings: Codable, Sendable, Equatable {
-    public var jobs: [MetaStudioJob]
+package struct MetaStudioSettings: Codable, Sendable, Equatable {
+    package var jobs: [MetaStudioJob]
 
-    public init(jobs: [MetaStudioJob] = []) { self.jobs = jobs }
+    package init(jobs: [MetaStudioJob] = []) { self.jobs = jobs }
 
     enum CodingKeys: String, CodingKey { case jobs }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(jobs: try c.decode(.jobs, or: []))
     }
 }
 
 /// A photo-modeling job. States: WAITING, PROCESSING, SUCCEED, PARTIAL_SUCCEED, FAILED, CANCELED.
-public struct MetaStudioJob: Codable, Sendable, Equatable {
-    public var jobID: String
-    public var timeline: [TimelineStep<String>]
+package struct MetaStudioJob: Codable, Sendable, Equatable {
+    package var jobID: String
+    package var timeline: [TimelineStep<String>]
     /// `error_info` once the job has FAILED (or PARTIAL_SUCCEED: the cover screenshot's error).
-    public var error: ServiceErrorInfo?
-    public var name: String
-    public var styleID: String
+    package var error: ServiceErrorInfo?
+    package var name: String
+    package var styleID: String
     /// Default: derived from the job id.
-    public var modelAssetID: String?
+    package var modelAssetID: String?
     /// The cover image behind `model_cover_url` (default: derived size).
-    public var cover: FileSpec?
+    package var cover: FileSpec?
 
-    public init(
+    package init(
         jobID: String,
         timeline: [TimelineStep<String>],
         error: ServiceErrorInfo? = nil,
@@ -47,7 +47,7 @@ public struct MetaStudioJob: Codable, Sendable, Equatable {
         case jobID = "job_id", timeline, error, name, styleID = "style_id", modelAssetID = "model_asset_id", cover
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             jobID: try c.decode(String.self, forKey: .jobID),
@@ -65,18 +65,18 @@ public struct MetaStudioJob: Codable, Sendable, Equatable {
 }
 
 /// `{"error_code": ..., "error_msg": ...}` as Huawei services report a job's error.
-public struct ServiceErrorInfo: Codable, Sendable, Equatable {
-    public var errorCode: String
-    public var errorMsg: String
+package struct ServiceErrorInfo: Codable, Sendable, Equatable {
+    package var errorCode: String
+    package var errorMsg: String
 
-    public init(errorCode: String, errorMsg: String) {
+    package init(errorCode: String, errorMsg: String) {
         self.errorCode = errorCode
         self.errorMsg = errorMsg
     }
 
     enum CodingKeys: String, CodingKey { case errorCode = "error_code", errorMsg = "error_msg" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(errorCode: try c.decode(String.self, forKey: .errorCode), errorMsg: try c.decode(String.self, forKey: .errorMsg))
     }

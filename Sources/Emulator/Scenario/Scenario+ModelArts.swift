@@ -1,17 +1,17 @@
 /// ModelArts data-processing results.
-public struct ModelArtsSettings: Codable, Sendable, Equatable {
+package struct ModelArtsSettings: Codable, Sendable, Equatable {
     /// Which meaning `has_more` carries (default `all_returned`, as the seed's example shows it).
-    public var hasMore: HasMoreMeaning
-    public var tasks: [ModelArtsTask]
+    package var hasMore: HasMoreMeaning
+    package var tasks: [ModelArtsTask]
 
-    public init(hasMore: HasMoreMeaning = .allReturned, tasks: [ModelArtsTask] = []) {
+    package init(hasMore: HasMoreMeaning = .allReturned, tasks: [ModelArtsTask] = []) {
         self.hasMore = hasMore
         self.tasks = tasks
     }
 
     enum CodingKeys: String, CodingKey { case hasMore = "has_more", tasks }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(hasMore: try c.decode(.hasMore, or: .allReturned), tasks: try c.decode(.tasks, or: []))
     }
@@ -19,7 +19,7 @@ public struct ModelArtsSettings: Codable, Sendable, Equatable {
 
 /// The seed describes `has_more` as "whether all results are returned" while its example
 /// says `true` on a page that holds every result; both readings exist in the wild.
-public enum HasMoreMeaning: String, Codable, Sendable {
+package enum HasMoreMeaning: String, Codable, Sendable {
     /// `true` when pages follow this one.
     case morePages = "more_pages"
     /// `true` when this page completes the results (the seed example's behaviour).
@@ -27,13 +27,13 @@ public enum HasMoreMeaning: String, Codable, Sendable {
 }
 
 /// The results of one task version: either explicit `samples` or a `sample_count` of derived ones.
-public struct ModelArtsTask: Codable, Sendable, Equatable {
-    public var taskID: String
-    public var versionID: String
-    public var samples: [ModelArtsSample]?
-    public var sampleCount: Int?
+package struct ModelArtsTask: Codable, Sendable, Equatable {
+    package var taskID: String
+    package var versionID: String
+    package var samples: [ModelArtsSample]?
+    package var sampleCount: Int?
 
-    public init(taskID: String, versionID: String, samples: [ModelArtsSample]? = nil, sampleCount: Int? = nil) {
+    package init(taskID: String, versionID: String, samples: [ModelArtsSample]? = nil, sampleCount: Int? = nil) {
         self.taskID = taskID
         self.versionID = versionID
         self.samples = samples
@@ -44,7 +44,7 @@ public struct ModelArtsTask: Codable, Sendable, Equatable {
         case taskID = "task_id", versionID = "version_id", samples, sampleCount = "sample_count"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             taskID: try c.decode(String.self, forKey: .taskID),
@@ -56,16 +56,16 @@ public struct ModelArtsTask: Codable, Sendable, Equatable {
 }
 
 /// One sample. `result_property`: 0 kept, 1 modified, 2 deleted, 3 added.
-public struct ModelArtsSample: Codable, Sendable, Equatable {
-    public var resultProperty: Int
+package struct ModelArtsSample: Codable, Sendable, Equatable {
+    package var resultProperty: Int
     /// File name under the task's data folder (default `{index}.jpg`).
-    public var name: String?
+    package var name: String?
     /// Size of both the origin and the processed file (default: derived).
-    public var size: Int?
+    package var size: Int?
     /// `result_description` (default: by `result_property`).
-    public var description: [[String]]?
+    package var description: [[String]]?
 
-    public init(resultProperty: Int, name: String? = nil, size: Int? = nil, description: [[String]]? = nil) {
+    package init(resultProperty: Int, name: String? = nil, size: Int? = nil, description: [[String]]? = nil) {
         self.resultProperty = resultProperty
         self.name = name
         self.size = size
@@ -74,7 +74,7 @@ public struct ModelArtsSample: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case resultProperty = "result_property", name, size, description }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             resultProperty: try c.decode(Int.self, forKey: .resultProperty), name: try c.decodeIfPresent(String.self, forKey: .name),

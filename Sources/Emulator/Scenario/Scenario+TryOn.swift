@@ -1,14 +1,14 @@
 /// The virtual try-on service: accounts, the firewall, jobs.
-public struct TryOnSettings: Codable, Sendable, Equatable {
+package struct TryOnSettings: Codable, Sendable, Equatable {
     /// Accounts besides (or overriding) the demo account.
-    public var accounts: [TryOnAccount]
+    package var accounts: [TryOnAccount]
     /// Coins charged per `get_result` query (default 0.1).
-    public var queryCost: Double
-    public var firewall: TryOnFirewall
+    package var queryCost: Double
+    package var firewall: TryOnFirewall
     /// Pinned jobs; other ids follow ``Scenario/unknownIDs``.
-    public var jobs: [TryOnJob]
+    package var jobs: [TryOnJob]
 
-    public init(accounts: [TryOnAccount] = [], queryCost: Double = 0.1, firewall: TryOnFirewall = .init(), jobs: [TryOnJob] = []) {
+    package init(accounts: [TryOnAccount] = [], queryCost: Double = 0.1, firewall: TryOnFirewall = .init(), jobs: [TryOnJob] = []) {
         self.accounts = accounts
         self.queryCost = queryCost
         self.firewall = firewall
@@ -17,7 +17,7 @@ public struct TryOnSettings: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case accounts, queryCost = "query_cost", firewall, jobs }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             accounts: try c.decode(.accounts, or: []),
@@ -29,12 +29,12 @@ public struct TryOnSettings: Codable, Sendable, Equatable {
 }
 
 /// A try-on account and its coin balance.
-public struct TryOnAccount: Codable, Sendable, Equatable {
-    public var openID: String
-    public var apiKey: String
-    public var coins: Double
+package struct TryOnAccount: Codable, Sendable, Equatable {
+    package var openID: String
+    package var apiKey: String
+    package var coins: Double
 
-    public init(openID: String, apiKey: String, coins: Double) {
+    package init(openID: String, apiKey: String, coins: Double) {
         self.openID = openID
         self.apiKey = apiKey
         self.coins = coins
@@ -42,7 +42,7 @@ public struct TryOnAccount: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case openID = "open_id", apiKey = "api_key", coins }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             openID: try c.decode(String.self, forKey: .openID), apiKey: try c.decode(String.self, forKey: .apiKey),
@@ -52,15 +52,15 @@ public struct TryOnAccount: Codable, Sendable, Equatable {
 
 /// The try-on service blocks a client IP that sends more than `max_requests` queries within
 /// `window_seconds`, for `block_seconds`, answering 403 with a short HTML page meanwhile.
-public struct TryOnFirewall: Codable, Sendable, Equatable {
+package struct TryOnFirewall: Codable, Sendable, Equatable {
     /// Default 20.
-    public var maxRequests: Int
+    package var maxRequests: Int
     /// Default 60.
-    public var windowSeconds: Double
+    package var windowSeconds: Double
     /// Default 300.
-    public var blockSeconds: Double
+    package var blockSeconds: Double
 
-    public init(maxRequests: Int = 20, windowSeconds: Double = 60, blockSeconds: Double = 300) {
+    package init(maxRequests: Int = 20, windowSeconds: Double = 60, blockSeconds: Double = 300) {
         self.maxRequests = maxRequests
         self.windowSeconds = windowSeconds
         self.blockSeconds = blockSeconds
@@ -70,7 +70,7 @@ public struct TryOnFirewall: Codable, Sendable, Equatable {
         case maxRequests = "max_requests", windowSeconds = "window_seconds", blockSeconds = "block_seconds"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             maxRequests: try c.decode(.maxRequests, or: 20),
@@ -81,17 +81,17 @@ public struct TryOnFirewall: Codable, Sendable, Equatable {
 }
 
 /// A try-on job. States: 1 queued (with `position`), 2 succeeded, -1 failed.
-public struct TryOnJob: Codable, Sendable, Equatable {
-    public var infID: Int64
-    public var timeline: [TimelineStep<Int>]
+package struct TryOnJob: Codable, Sendable, Equatable {
+    package var infID: Int64
+    package var timeline: [TimelineStep<Int>]
     /// Price of the try-on itself, reported as `cost` (default 5.0).
-    public var cost: Double
+    package var cost: Double
     /// Reason reported when the job fails.
-    public var failure: TryOnFailure?
+    package var failure: TryOnFailure?
     /// Result file sizes (default: derived from the id).
-    public var files: TryOnFiles?
+    package var files: TryOnFiles?
 
-    public init(infID: Int64, timeline: [TimelineStep<Int>], cost: Double = 5.0, failure: TryOnFailure? = nil, files: TryOnFiles? = nil) {
+    package init(infID: Int64, timeline: [TimelineStep<Int>], cost: Double = 5.0, failure: TryOnFailure? = nil, files: TryOnFiles? = nil) {
         self.infID = infID
         self.timeline = timeline
         self.cost = cost
@@ -101,7 +101,7 @@ public struct TryOnJob: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case infID = "inf_id", timeline, cost, failure, files }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             infID: try c.decode(Int64.self, forKey: .infID),
@@ -116,36 +116,36 @@ public struct TryOnJob: Codable, Sendable, Equatable {
 }
 
 /// `infInfo` (Chinese) and `infInfoEn` of a failed try-on.
-public struct TryOnFailure: Codable, Sendable, Equatable {
-    public var info: String
-    public var infoEn: String
+package struct TryOnFailure: Codable, Sendable, Equatable {
+    package var info: String
+    package var infoEn: String
 
-    public init(info: String, infoEn: String) {
+    package init(info: String, infoEn: String) {
         self.info = info
         self.infoEn = infoEn
     }
 
     enum CodingKeys: String, CodingKey { case info, infoEn = "info_en" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(info: try c.decode(String.self, forKey: .info), infoEn: try c.decode(String.self, forKey: .infoEn))
     }
 }
 
 /// The two result files of a try-on: `body_url` (pose) and `showUrl`.
-public struct TryOnFiles: Codable, Sendable, Equatable {
-    public var body: FileSpec
-    public var show: FileSpec
+package struct TryOnFiles: Codable, Sendable, Equatable {
+    package var body: FileSpec
+    package var show: FileSpec
 
-    public init(body: FileSpec, show: FileSpec) {
+    package init(body: FileSpec, show: FileSpec) {
         self.body = body
         self.show = show
     }
 
     enum CodingKeys: String, CodingKey { case body, show }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(body: try c.decode(FileSpec.self, forKey: .body), show: try c.decode(FileSpec.self, forKey: .show))
     }

@@ -15,22 +15,22 @@
 ///   "faults": [{"route": "metastudio.job", "kind": "error", "status": 503, "requests": [3]}]
 /// }
 /// ```
-public struct Scenario: Codable, Sendable, Equatable {
+package struct Scenario: Codable, Sendable, Equatable {
     /// What an id that the scenario does not pin means: `derive` (default) gives it a timeline
     /// derived from its hash, so any real id list can be dry-run; `not_found` answers 404.
-    public var unknownIDs: UnknownIDPolicy
+    package var unknownIDs: UnknownIDPolicy
     /// AK/SK pairs accepted besides the demo pair.
-    public var credentials: [AccessKeyPair]
-    public var iam: IAMSettings
-    public var tryon: TryOnSettings
-    public var metastudio: MetaStudioSettings
-    public var modelarts: ModelArtsSettings
-    public var faceedge: FaceEdgeSettings
-    public var objectStorage: ObjectStorageSettings
+    package var credentials: [AccessKeyPair]
+    package var iam: IAMSettings
+    package var tryon: TryOnSettings
+    package var metastudio: MetaStudioSettings
+    package var modelarts: ModelArtsSettings
+    package var faceedge: FaceEdgeSettings
+    package var objectStorage: ObjectStorageSettings
     /// Faults installed when the scenario loads.
-    public var faults: [FaultRule]
+    package var faults: [FaultRule]
 
-    public init(
+    package init(
         unknownIDs: UnknownIDPolicy = .derive,
         credentials: [AccessKeyPair] = [],
         iam: IAMSettings = .init(),
@@ -57,7 +57,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         case objectStorage = "object_storage", faults
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             unknownIDs: try c.decode(.unknownIDs, or: .derive),
@@ -74,18 +74,18 @@ public struct Scenario: Codable, Sendable, Equatable {
 }
 
 /// See ``Scenario/unknownIDs``.
-public enum UnknownIDPolicy: String, Codable, Sendable {
+package enum UnknownIDPolicy: String, Codable, Sendable {
     case derive
     case notFound = "not_found"
 }
 
 /// An AK/SK pair and the project it may act on.
-public struct AccessKeyPair: Codable, Sendable, Equatable {
-    public var accessKey: String
-    public var secretKey: String
-    public var projectID: String
+package struct AccessKeyPair: Codable, Sendable, Equatable {
+    package var accessKey: String
+    package var secretKey: String
+    package var projectID: String
 
-    public init(accessKey: String, secretKey: String, projectID: String) {
+    package init(accessKey: String, secretKey: String, projectID: String) {
         self.accessKey = accessKey
         self.secretKey = secretKey
         self.projectID = projectID
@@ -95,7 +95,7 @@ public struct AccessKeyPair: Codable, Sendable, Equatable {
         case accessKey = "access_key", secretKey = "secret_key", projectID = "project_id"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             accessKey: try c.decode(String.self, forKey: .accessKey),
@@ -106,31 +106,31 @@ public struct AccessKeyPair: Codable, Sendable, Equatable {
 }
 
 /// Where signed object-storage URLs point and how long they live.
-public struct ObjectStorageSettings: Codable, Sendable, Equatable {
+package struct ObjectStorageSettings: Codable, Sendable, Equatable {
     /// Lifetime of the signed URLs that ModelArts and MetaStudio hand out (default 3600).
-    public var urlLifetimeSeconds: Double
+    package var urlLifetimeSeconds: Double
 
-    public init(urlLifetimeSeconds: Double = 3600) {
+    package init(urlLifetimeSeconds: Double = 3600) {
         self.urlLifetimeSeconds = urlLifetimeSeconds
     }
 
     enum CodingKeys: String, CodingKey { case urlLifetimeSeconds = "url_lifetime_seconds" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(urlLifetimeSeconds: try c.decode(.urlLifetimeSeconds, or: 3600))
     }
 }
 
 /// The size of a result file; its content is generated from the seed and the file's path.
-public struct FileSpec: Codable, Sendable, Equatable {
-    public var size: Int
+package struct FileSpec: Codable, Sendable, Equatable {
+    package var size: Int
 
-    public init(size: Int) { self.size = size }
+    package init(size: Int) { self.size = size }
 
     enum CodingKeys: String, CodingKey { case size }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         self.init(size: try decoder.strictContainer(keyedBy: CodingKeys.self).decode(Int.self, forKey: .size))
     }
 }

@@ -5,15 +5,15 @@
 /// A timeline counts either time (`seconds` on every step but the last) or queries (`polls`:
 /// the job leaves the step after that many queries of it, whenever they come), which makes
 /// "every job needs exactly 3 polls" workloads for benchmarks independent of timing.
-public struct TimelineStep<State: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    public var state: State
-    public var seconds: Double?
+package struct TimelineStep<State: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    package var state: State
+    package var seconds: Double?
     /// Queries answered with this step before the job moves on (instead of `seconds`).
-    public var polls: Int?
+    package var polls: Int?
     /// Queue position while in this step (try-on only).
-    public var position: Int?
+    package var position: Int?
 
-    public init(state: State, seconds: Double? = nil, polls: Int? = nil, position: Int? = nil) {
+    package init(state: State, seconds: Double? = nil, polls: Int? = nil, position: Int? = nil) {
         self.state = state
         self.seconds = seconds
         self.polls = polls
@@ -22,7 +22,7 @@ public struct TimelineStep<State: Codable & Sendable & Equatable>: Codable, Send
 
     enum CodingKeys: String, CodingKey { case state, seconds, polls, position }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.init(
             state: try c.decode(State.self, forKey: .state),
@@ -94,8 +94,8 @@ extension Array {
 }
 
 /// A scenario that cannot be loaded, with the reason.
-public struct ScenarioError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct ScenarioError: Error, CustomStringConvertible, Sendable {
+    package let description: String
 
     init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,5 @@
 /// The emulator's routes, by the names that counters and fault rules use.
-public enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
+package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     /// `POST|GET /tryon/api/inf/get_result`
     case tryOnResult = "tryon.result"
     /// `GET|HEAD /oss/{path}`: try-on result files under the OssUrl prefix.

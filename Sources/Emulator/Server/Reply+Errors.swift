@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 
 /// Error bodies in each service's own style. Codes that the seeds and docs/contract.md §4 name are used as
 /// named (MetaStudio `MSS.*`, gateway `APIGW.0301`, `APIG.0308`, `APIG.0202`); where the
@@ -7,19 +8,19 @@ import Hummingbird
 extension Reply {
     /// An API-gateway error: `{"error_code", "error_msg", "request_id"}`.
     static func gateway(_ status: HTTPResponse.Status, code: String, message: String, requestID: String) -> Reply {
-        .json(status, "{\"error_code\":\(JSONText.string(code)),\"error_msg\":\(JSONText.string(message)),\"request_id\":\(JSONText.string(requestID))}")
+        .json(status, "{\"error_code\":\(JSONValue.quoted(code)),\"error_msg\":\(JSONValue.quoted(message)),\"request_id\":\(JSONValue.quoted(requestID))}")
     }
 
     /// A service error: `{"error_code", "error_msg"}`, as the MetaStudio seed shows it.
     static func service(_ service: HuaweiService, _ error: ServiceError, detail: String? = nil) -> Reply {
         let (code, message) = error.codeAndMessage(for: service)
         let text = detail.map { "\(message): \($0)" } ?? message
-        return .json(error.status, "{\"error_code\":\(JSONText.string(code)),\"error_msg\":\(JSONText.string(text))}")
+        return .json(error.status, "{\"error_code\":\(JSONValue.quoted(code)),\"error_msg\":\(JSONValue.quoted(text))}")
     }
 
     /// The try-on service's envelope without `data`: `{"code", "msg"}`.
     static func tryOnError(_ status: HTTPResponse.Status, _ message: String) -> Reply {
-        .json(status, "{\"code\":\(status.code),\"msg\":\(JSONText.string(message))}")
+        .json(status, "{\"code\":\(status.code),\"msg\":\(JSONValue.quoted(message))}")
     }
 
     /// The short page a reverse proxy or firewall in front of the try-on service answers with.
@@ -46,7 +47,7 @@ extension Reply {
 
     /// IAM's Keystone-style error: `{"error": {"code", "message", "title"}}`.
     static func iamError(_ status: HTTPResponse.Status, _ message: String) -> Reply {
-        .json(status, "{\"error\":{\"code\":\(status.code),\"message\":\(JSONText.string(message)),\"title\":\(JSONText.string(status.reasonPhrase))}}")
+        .json(status, "{\"error\":{\"code\":\(status.code),\"message\":\(JSONValue.quoted(message)),\"title\":\(JSONValue.quoted(status.reasonPhrase))}}")
     }
 
     private static func xmlEscaped(_ text: String) -> String {

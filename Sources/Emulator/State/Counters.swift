@@ -1,24 +1,24 @@
 import Synchronization
 
 /// What the emulator has seen, for `GET /_emulator/counters` and in-process tests.
-public struct EmulatorCounters: Codable, Sendable, Equatable {
+package struct EmulatorCounters: Codable, Sendable, Equatable {
     /// Route name → HTTP status → requests.
-    public var requests: [String: [String: Int]]
+    package var requests: [String: [String: Int]]
     /// Response body bytes written, all routes.
-    public var bytesServed: Int
+    package var bytesServed: Int
     /// Route name → response body bytes written.
-    public var bytesServedByRoute: [String: Int]
+    package var bytesServedByRoute: [String: Int]
     /// openId → coins charged for queries.
-    public var coinsCharged: [String: Double]
+    package var coinsCharged: [String: Double]
     /// openId → coins left.
-    public var coinBalances: [String: Double]
+    package var coinBalances: [String: Double]
     /// Try-on requests refused by the firewall.
-    public var firewallBlocks: Int
+    package var firewallBlocks: Int
     /// Client IP → requests refused by the firewall.
-    public var firewallBlocksByIP: [String: Int]
+    package var firewallBlocksByIP: [String: Int]
     /// Route name → fault kind → times injected.
-    public var faultsInjected: [String: [String: Int]]
-    public var tokensIssued: Int
+    package var faultsInjected: [String: [String: Int]]
+    package var tokensIssued: Int
 
     enum CodingKeys: String, CodingKey {
         case requests, bytesServed = "bytes_served", bytesServedByRoute = "bytes_served_by_route"
@@ -27,12 +27,12 @@ public struct EmulatorCounters: Codable, Sendable, Equatable {
     }
 
     /// Requests on `route` answered with `status`.
-    public func requests(_ route: EmulatorRoute, status: Int) -> Int {
+    package func requests(_ route: EmulatorRoute, status: Int) -> Int {
         requests[route.rawValue]?[String(status)] ?? 0
     }
 
     /// All requests on `route`.
-    public func requests(_ route: EmulatorRoute) -> Int {
+    package func requests(_ route: EmulatorRoute) -> Int {
         requests[route.rawValue]?.values.reduce(0, +) ?? 0
     }
 }

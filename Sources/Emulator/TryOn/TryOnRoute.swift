@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 
 /// `POST|GET {ApiUrl}/api/inf/get_result` (seed 000), with the firewall and the coin ledger
 /// in front of it.
@@ -39,12 +40,12 @@ struct TryOnRoute: Sendable {
         let failure = state == -1 ? job.failure ?? DefaultJobs.tryOnFailures[0] : nil
         return """
             {"code":200,"msg":"ok","data":{"bmi":0.000402367,\
-            "body_url":\(JSONText.string(succeeded ? Buckets.tryOnBodyPath(infID: job.infID) : "")),\
-            "cost":\(JSONText.number(job.cost)),"hairOcclued":0,"height":0.0,"id":\(job.infID),\
+            "body_url":\(JSONValue.quoted(succeeded ? Buckets.tryOnBodyPath(infID: job.infID) : "")),\
+            "cost":\(JSONValue.number(job.cost).serialized),"hairOcclued":0,"height":0.0,"id":\(job.infID),\
             "imgUrl1":"","imgUrl2":"","imgUrl3":"",\
-            "infInfo":\(JSONText.string(failure?.info ?? "")),"infInfoEn":\(JSONText.string(failure?.infoEn ?? "")),\
-            "ipId":"","isApi":1,"modelBmi":0.0,"openId":\(JSONText.string(openID)),"position":\(state == 1 ? position : 0),\
-            "shareUser":-1,"showUrl":\(JSONText.string(succeeded ? Buckets.tryOnShowPath(infID: job.infID) : "")),\
+            "infInfo":\(JSONValue.quoted(failure?.info ?? "")),"infInfoEn":\(JSONValue.quoted(failure?.infoEn ?? "")),\
+            "ipId":"","isApi":1,"modelBmi":0.0,"openId":\(JSONValue.quoted(openID)),"position":\(state == 1 ? position : 0),\
+            "shareUser":-1,"showUrl":\(JSONValue.quoted(succeeded ? Buckets.tryOnShowPath(infID: job.infID) : "")),\
             "state":\(state),"tempId":208,"useInfId":-1,"weight":0.0}}
             """
     }

@@ -1,3 +1,5 @@
+import JSON
+
 /// `.csv` input (RFC 4180): a header row names the fields; each further record
 /// is an item whose values are strings. Quoted fields may hold commas, line
 /// breaks and doubled quotes; records end with LF or CRLF.
@@ -24,17 +26,16 @@ enum CSVTable {
         return rows
     }
 
-    /// `{"name": "value", ...}` in header order.
+    /// `{"name": "value", ...}` in header order (a repeated name stays repeated, as written).
     private static func object(_ names: [[UInt8]], _ values: [[UInt8]]) -> String {
-        var json: [UInt8] = [UInt8(ascii: "{")]
+        var json = "{"
         for (index, name) in names.enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            JSONText.appendString(name, to: &json)
-            json.append(UInt8(ascii: ":"))
-            JSONText.appendString(values[index], to: &json)
+            if index > 0 { json += "," }
+            JSONValue.writeString(String(decoding: name, as: UTF8.self), to: &json)
+            json += ":"
+            JSONValue.writeString(String(decoding: values[index], as: UTF8.self), to: &json)
         }
-        json.append(UInt8(ascii: "}"))
-        return String(decoding: json, as: UTF8.self)
+        return json + "}"
     }
 }
 

@@ -7,16 +7,16 @@ import Foundation
 /// header row, then one item per record, RFC 4180 quoting. A row that cannot be
 /// read becomes an ``InputRow`` with a problem naming its line; it counts as a
 /// failed item and the rest of the batch runs.
-public struct InputFile: Sendable {
-    public enum Format: Sendable { case jsonLines, csv }
+package struct InputFile: Sendable {
+    package enum Format: Sendable { case jsonLines, csv }
 
-    public let identity: InputIdentity
-    public let format: Format
+    package let identity: InputIdentity
+    package let format: Format
     private let bytes: [UInt8]
 
     /// Reads the whole file (rows are stored in the journal on the first run, so
     /// the file is read once per run: for its hash, and its rows when new).
-    public init(path: String) throws(JournalError) {
+    package init(path: String) throws(JournalError) {
         let lowered = path.lowercased()
         if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") {
             format = .jsonLines
@@ -34,7 +34,7 @@ public struct InputFile: Sendable {
     }
 
     /// The rows, bad ones included, in file order.
-    public func rows() -> [InputRow] {
+    package func rows() -> [InputRow] {
         switch format {
         case .jsonLines: return JSONLines.rows(bytes)
         case .csv: return CSVTable.rows(bytes)

@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 
 /// `.jsonl` input: each non-blank line must be one JSON object.
 enum JSONLines {
@@ -10,7 +10,7 @@ enum JSONLines {
             var text = slice[...]
             if text.last == UInt8(ascii: "\r") { text = text.dropLast() }
             guard text.contains(where: { !isSpace($0) }) else { continue }
-            if let problem = problem(Data(text)) {
+            if let problem = problem(text) {
                 rows.append(InputRow(line: line, problem: "line \(line): \(problem)"))
             } else {
                 rows.append(InputRow(line: line, json: String(decoding: text, as: UTF8.self)))
@@ -19,9 +19,16 @@ enum JSONLines {
         return rows
     }
 
-    private static func problem(_ data: Data) -> String? {
-        guard let value = try? JSONSerialization.jsonObject(with: data) else { return "malformed JSON" }
-        return value is [String: Any] ? nil : "not a JSON object (each line must be one object)"
+    /// Why `text` is not one JSON object, or nil when it is.
+    private static func problem(_ text: ArraySlice<UInt8>) -> String? {
+        do {
+            guard case .object = try JSONParser.parse(text) else {
+                return "not a JSON object (each line must be one object)"
+            }
+            return nil
+        } catch {
+            return "malformed JSON at column \(error.offset + 1): \(error.reason)"
+        }
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

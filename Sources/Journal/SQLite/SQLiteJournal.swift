@@ -13,14 +13,14 @@ import Synchronization
 /// that died, and goes back to pending at once instead of waiting for its lease
 /// to expire. `synchronous = NORMAL` keeps every committed transaction across a
 /// process crash (SIGKILL); only a power cut may lose the last few.
-public final class SQLiteJournal: JournalStore {
+package final class SQLiteJournal: JournalStore {
     private let connection: Mutex<SQLiteConnection>
     /// The state path as given.
-    public let path: String
+    package let path: String
 
     /// Opens or creates the journal at `path` (its folder is created), or an
     /// in-memory one for `:memory:`.
-    public init(path: String) throws(JournalError) {
+    package init(path: String) throws(JournalError) {
         self.path = path
         if path != ":memory:" { try Self.makeParentDirectories(of: path) }
         let connection = try SQLiteConnection(path: path)
@@ -43,7 +43,7 @@ public final class SQLiteJournal: JournalStore {
         self.connection = Mutex(connection)
     }
 
-    public func prepare(input: InputIdentity, rows: () throws(JournalError) -> [InputRow]) throws(JournalError) -> PrepareOutcome {
+    package func prepare(input: InputIdentity, rows: () throws(JournalError) -> [InputRow]) throws(JournalError) -> PrepareOutcome {
         try withConnection { db throws(JournalError) -> PrepareOutcome in
             let stored = try db.statement("SELECT path, size, sha256 FROM input WHERE id = 1")
             if try stored.step() {
@@ -69,14 +69,14 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func retryFailed() throws(JournalError) -> Int {
+    package func retryFailed() throws(JournalError) -> Int {
         try withConnection { db throws(JournalError) -> Int in
             try db.statement("UPDATE items SET status = 'pending' WHERE status = 'failed' AND input IS NOT NULL").run()
             return db.changes
         }
     }
 
-    public func claim(owner: String, limit: Int, leaseSeconds: Double) throws(JournalError) -> [ClaimedItem] {
+    package func claim(owner: String, limit: Int, leaseSeconds: Double) throws(JournalError) -> [ClaimedItem] {
         let now = Self.now()
         return try withConnection { db throws(JournalError) -> [ClaimedItem] in
             try db.transaction { () throws(JournalError) -> [ClaimedItem] in
@@ -107,7 +107,7 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func renewLeases(owner: String, leaseSeconds: Double) throws(JournalError) {
+    package func renewLeases(owner: String, leaseSeconds: Double) throws(JournalError) {
         let expires = Self.now() + leaseSeconds
         try withConnection { db throws(JournalError) in
             try db.statement("UPDATE items SET lease_expires = ? WHERE status = 'running' AND lease_owner = ?")
@@ -115,7 +115,7 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func complete(line: Int, owner: String, records: [String], downloads: [DownloadRecord]) throws(JournalError) -> Bool {
+    package func complete(line: Int, owner: String, records: [String], downloads: [DownloadRecord]) throws(JournalError) -> Bool {
         try withConnection { db throws(JournalError) -> Bool in
             try db.transaction { () throws(JournalError) -> Bool in
                 try db.statement("""
@@ -135,7 +135,7 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
+    package func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
         try withConnection { db throws(JournalError) -> Bool in
             try db.statement("""
                 UPDATE items SET status = 'failed', last_error = ?, lease_owner = NULL, lease_expires = NULL
@@ -145,7 +145,7 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func release(line: Int, owner: String) throws(JournalError) -> Bool {
+    package func release(line: Int, owner: String) throws(JournalError) -> Bool {
         try withConnection { db throws(JournalError) -> Bool in
             try db.statement("""
                 UPDATE items SET status = 'pending', lease_owner = NULL, lease_expires = NULL
@@ -155,7 +155,7 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func releaseAll(owner: String) throws(JournalError) -> Int {
+    package func releaseAll(owner: String) throws(JournalError) -> Int {
         try withConnection { db throws(JournalError) -> Int in
             try db.statement("""
                 UPDATE items SET status = 'pending', lease_owner = NULL, lease_expires = NULL
@@ -165,7 +165,7 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func addRecords(_ records: [String]) throws(JournalError) {
+    package func addRecords(_ records: [String]) throws(JournalError) {
         try withConnection { db throws(JournalError) in
             try db.transaction { () throws(JournalError) in
                 for record in records {
@@ -175,7 +175,7 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func counts() throws(JournalError) -> ItemCounts {
+    package func counts() throws(JournalError) -> ItemCounts {
         try withConnection { db throws(JournalError) -> ItemCounts in
             var counts = ItemCounts()
             let query = try db.statement("SELECT status, COUNT(*) FROM items GROUP BY status")
@@ -186,14 +186,14 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
-    public func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError) {
+    package func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError) {
         try withConnection { db throws(JournalError) in
             let query = try db.statement("SELECT json FROM records ORDER BY id")
             while try query.step() { try body(query.text(0) ?? "") }
         }
     }
 
-    public func forEachItem(_ body: (ItemReport) throws(JournalError) -> Void) throws(JournalError) {
+    package func forEachItem(_ body: (ItemReport) throws(JournalError) -> Void) throws(JournalError) {
         try withConnection { db throws(JournalError) in
             let query = try db.statement("SELECT line, status, attempts, last_error FROM items ORDER BY line")
             while try query.step() {

@@ -1,19 +1,21 @@
 import Crypto
 import FoundationEssentials
+import JSON
+import Transport
 
 /// Huawei Cloud AK/SK request signing (`SDK-HMAC-SHA256`), as the official SDKs
 /// do it (docs/contract.md §4). This is the client's own implementation; the emulator has
 /// another, and both are checked against the published test vectors.
-public struct AKSKSigner: Sendable {
-    public static let algorithm = "SDK-HMAC-SHA256"
+package struct AKSKSigner: Sendable {
+    package static let algorithm = "SDK-HMAC-SHA256"
 
     /// The access key id (sent in clear in `Authorization`).
-    public let accessKey: String
+    package let accessKey: String
     /// An HMAC already keyed with the secret key; each signature starts from a
     /// copy (value semantics), so the key is not hashed again for every request.
     private let keyed: HMAC<SHA256>
 
-    public init(accessKey: String, secretKey: String) {
+    package init(accessKey: String, secretKey: String) {
         self.accessKey = accessKey
         self.keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secretKey.utf8)))
     }
@@ -21,7 +23,7 @@ public struct AKSKSigner: Sendable {
     /// Prepares and signs `request` in place: sets `X-Sdk-Date` from
     /// `epochSeconds`, `Host`, `X-Project-Id` (when given) and `Authorization`.
     /// Every header present at that moment is signed.
-    public func sign(_ request: inout ServiceRequest, epochSeconds: Double, projectID: String?) {
+    package func sign(_ request: inout ServiceRequest, epochSeconds: Double, projectID: String?) {
         request.headers["Authorization"] = nil
         request.headers["X-Sdk-Date"] = UTCTime.sdkDate(epochSeconds: epochSeconds)
         request.headers["Host"] = request.url.hostHeader
@@ -33,7 +35,7 @@ public struct AKSKSigner: Sendable {
 
     /// The signed header list and the hex signature of `request` as it is
     /// (its headers must already hold `X-Sdk-Date` and `Host`).
-    public func signature(for request: ServiceRequest) -> (signedHeaders: String, signature: String) {
+    package func signature(for request: ServiceRequest) -> (signedHeaders: String, signature: String) {
         let canonical = Self.canonicalBytes(request)
         var toSign: [UInt8] = []
         toSign.reserveCapacity(96)
@@ -48,12 +50,12 @@ public struct AKSKSigner: Sendable {
     }
 
     /// `SDK-HMAC-SHA256\n{date}\n{hex(sha256(canonical))}`.
-    public static func stringToSign(canonicalRequest: String, sdkDate: String) -> String {
+    package static func stringToSign(canonicalRequest: String, sdkDate: String) -> String {
         "\(algorithm)\n\(sdkDate)\n\(hex(SHA256.hash(data: Array(canonicalRequest.utf8))))"
     }
 
     /// The canonical request text and the signed header list (docs/contract.md §4, steps 2-6).
-    public static func canonicalRequest(_ request: ServiceRequest) -> (text: String, signedHeaders: String) {
+    package static func canonicalRequest(_ request: ServiceRequest) -> (text: String, signedHeaders: String) {
         let canonical = canonicalBytes(request)
         return (String(decoding: canonical.bytes, as: UTF8.self), canonical.signedHeaders)
     }
@@ -107,7 +109,7 @@ public struct AKSKSigner: Sendable {
     }
 
     /// Each path segment decoded then re-encoded; a trailing `/` added if missing.
-    public static func canonicalURI(_ encodedPath: String) -> String {
+    package static func canonicalURI(_ encodedPath: String) -> String {
         var bytes: [UInt8] = []
         appendCanonicalURI(encodedPath, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
@@ -128,7 +130,7 @@ public struct AKSKSigner: Sendable {
     }
 
     /// Pairs sorted by name then value (by UTF-8 bytes), each percent-encoded, `&`-joined.
-    public static func canonicalQuery(_ items: [ServiceURL.QueryItem]) -> String {
+    package static func canonicalQuery(_ items: [ServiceURL.QueryItem]) -> String {
         guard !items.isEmpty else { return "" }
         // Bytes, not String comparison: `!=` on Strings treats canonically equivalent
         // spellings (é as one scalar or two) as equal, which the signature does not.

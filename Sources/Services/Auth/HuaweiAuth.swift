@@ -1,5 +1,7 @@
+import Transport
+
 /// How requests to Huawei Cloud services are authenticated.
-public enum HuaweiAuth: Sendable {
+package enum HuaweiAuth: Sendable {
     /// AK/SK signing (preferred).
     case akSK(AKSKSigner)
     /// A ready IAM token from the environment; it cannot be renewed.
@@ -29,7 +31,7 @@ public enum HuaweiAuth: Sendable {
 
 extension ServiceError {
     /// Whether a 401 says the token expired (`APIG.0307` or a message saying so).
-    public var isExpiredToken: Bool {
+    package var isExpiredToken: Bool {
         guard status == 401 || kind == .auth else { return false }
         if let code, code.hasSuffix(".0307") { return true }
         let lower = message.lowercased()

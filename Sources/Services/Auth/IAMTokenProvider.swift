@@ -1,4 +1,7 @@
+import JSON
+import RunConfiguration
 import Synchronization
+import Transport
 
 /// Fetches and caches an IAM user token (`POST {iam}/v3/auth/tokens`, password
 /// method, project scope; the token arrives in `X-Subject-Token`, its expiry in
@@ -9,18 +12,18 @@ import Synchronization
 /// - Concurrent callers share one fetch.
 /// - ``invalidate(_:)`` drops a token a service called expired, so the next
 ///   ``token()`` fetches a fresh one (once, however many callers saw the 401).
-public actor IAMTokenProvider {
+package actor IAMTokenProvider {
     /// The IAM user and the project the token is scoped to.
-    public struct Credentials: Sendable {
-        public var endpoint: ServiceURL
-        public var user: String
-        public var domain: String
-        public var password: String
+    package struct Credentials: Sendable {
+        package var endpoint: ServiceURL
+        package var user: String
+        package var domain: String
+        package var password: String
         /// Scope by project id when set, else by project name (the region).
-        public var projectID: String?
-        public var projectName: String?
+        package var projectID: String?
+        package var projectName: String?
 
-        public init(
+        package init(
             endpoint: ServiceURL, user: String, domain: String, password: String,
             projectID: String?, projectName: String? = nil
         ) {
@@ -45,16 +48,16 @@ public actor IAMTokenProvider {
     private var cached: CachedToken?
     private var inFlight: SharedFetch?
     /// How many tokens were fetched (tests and counters).
-    public private(set) var fetchCount = 0
+    package private(set) var fetchCount = 0
 
-    public init(credentials: Credentials, caller: ServiceCaller, renewBefore: Double = 3600) {
+    package init(credentials: Credentials, caller: ServiceCaller, renewBefore: Double = 3600) {
         self.credentials = credentials
         self.caller = caller
         self.renewBefore = renewBefore
     }
 
     /// A valid token, fetched when there is none or it is close to expiry.
-    public func token() async throws(ServiceError) -> String {
+    package func token() async throws(ServiceError) -> String {
         let now = caller.clock.wallNow()
         if let cached, now < cached.renewAt { return cached.value }
         let fetch: SharedFetch
@@ -99,7 +102,7 @@ public actor IAMTokenProvider {
     }
 
     /// Forgets `token` if it is the cached one (a service said it expired).
-    public func invalidate(_ token: String) {
+    package func invalidate(_ token: String) {
         if cached?.value == token { cached = nil }
     }
 

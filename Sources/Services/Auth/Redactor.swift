@@ -1,4 +1,6 @@
+import JSON
 import Synchronization
+import Transport
 
 /// Replaces every registered secret value in a string with `***`.
 ///
@@ -6,17 +8,17 @@ import Synchronization
 /// string escaping, percent-encoding), so it cannot slip through in an echoed
 /// request body or URL. Longer secrets are replaced first. Used for every log
 /// line and error message the Services layer produces.
-public final class Redactor: Sendable {
-    public static let mask = "***"
+package final class Redactor: Sendable {
+    package static let mask = "***"
 
     private let secrets = Mutex<[String]>([])
 
-    public init(secrets: [String] = []) {
+    package init(secrets: [String] = []) {
         for secret in secrets { register(secret) }
     }
 
     /// Adds a secret value; empty values are ignored.
-    public func register(_ secret: String) {
+    package func register(_ secret: String) {
         guard !secret.isEmpty else { return }
         let quoted = JSONValue.quoted(secret)
         let forms = [secret, String(quoted.dropFirst().dropLast()), PercentEncoding.encode(secret)]
@@ -27,10 +29,10 @@ public final class Redactor: Sendable {
     }
 
     /// How many distinct forms are registered.
-    public var count: Int { secrets.withLock { $0.count } }
+    package var count: Int { secrets.withLock { $0.count } }
 
     /// `text` with every secret replaced by ``mask``.
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         let list = secrets.withLock { $0 }
         guard !list.isEmpty else { return text }
         var output = text
@@ -41,7 +43,7 @@ public final class Redactor: Sendable {
     }
 
     /// `value` with every secret in its strings masked, keys and structure kept.
-    public func redact(_ value: JSONValue) -> JSONValue {
+    package func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .string(let text): .string(redact(text))
         case .array(let values): .array(values.map(redact))
@@ -51,7 +53,7 @@ public final class Redactor: Sendable {
     }
 
     /// `object` with every secret in its string values masked.
-    public func redact(_ object: JSONObject) -> JSONObject {
+    package func redact(_ object: JSONObject) -> JSONObject {
         JSONObject(object.pairs.map { ($0.key, redact($0.value)) })
     }
 }

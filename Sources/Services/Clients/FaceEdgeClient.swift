@@ -1,14 +1,17 @@
+import JSON
+import Transport
+
 /// Huawei Cloud video analysis, edge face extraction tasks:
 /// `GET /v2/{project_id}/services/{service}/tasks/{task_id}`.
-public struct FaceEdgeClient: Sendable {
-    public static let defaultService = "c-face-edge"
-    public var gateway: HuaweiGateway
+package struct FaceEdgeClient: Sendable {
+    package static let defaultService = "c-face-edge"
+    package var gateway: HuaweiGateway
 
-    public init(gateway: HuaweiGateway) { self.gateway = gateway }
+    package init(gateway: HuaweiGateway) { self.gateway = gateway }
 
     /// One task, normalized (docs/contract.md §2.1). The answer is the task object at top
     /// level; an answer wrapped as `{"task": {...}}` is unwrapped.
-    public func task(taskID: String, service: String = FaceEdgeClient.defaultService) async throws(ServiceError)
+    package func task(taskID: String, service: String = FaceEdgeClient.defaultService) async throws(ServiceError)
         -> ServiceResult
     {
         try Validation.pathSegment(taskID, argument: "task_id", function: "api.faceedge.task")
@@ -22,7 +25,7 @@ public struct FaceEdgeClient: Sendable {
     /// running; STOPPING → stopping; STOPPED, DELETING, FREEZING, FROZEN →
     /// stopped; SUCCEEDED → succeeded; FAILED, CREATE_FAILED, START_FAILED,
     /// ABNORMAL → failed; else unknown.
-    public static func status(forState state: String) -> JobStatus {
+    package static func status(forState state: String) -> JobStatus {
         switch state {
         case "PENDING": .queued
         case "STARTING", "RECOVERING", "UPGRADING": .starting
@@ -35,7 +38,7 @@ public struct FaceEdgeClient: Sendable {
         }
     }
 
-    public static func result(
+    package static func result(
         from answer: JSONObject, response: ServiceResponse, unknown: (String) -> Void = { _ in }
     ) -> ServiceResult {
         var object = answer

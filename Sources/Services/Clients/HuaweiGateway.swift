@@ -1,17 +1,19 @@
+import JSON
 import Synchronization
+import Transport
 
 /// The request pipeline shared by the three Huawei Cloud clients: builds the
 /// URL under the service endpoint, authenticates each attempt afresh (a new
 /// `X-Sdk-Date` per attempt), retries per the policy, maps error bodies to
 /// ``ServiceError`` and, with IAM tokens, renews the token once when a 401
 /// says it expired and sends the request again.
-public struct HuaweiGateway: Sendable {
-    public var caller: ServiceCaller
-    public var endpoint: ServiceURL
-    public var projectID: String
-    public var auth: HuaweiAuth
+package struct HuaweiGateway: Sendable {
+    package var caller: ServiceCaller
+    package var endpoint: ServiceURL
+    package var projectID: String
+    package var auth: HuaweiAuth
 
-    public init(caller: ServiceCaller, endpoint: ServiceURL, projectID: String, auth: HuaweiAuth) {
+    package init(caller: ServiceCaller, endpoint: ServiceURL, projectID: String, auth: HuaweiAuth) {
         self.caller = caller
         self.endpoint = endpoint
         self.projectID = projectID
@@ -19,7 +21,7 @@ public struct HuaweiGateway: Sendable {
     }
 
     /// `GET endpoint/segments...?query` and the answer's JSON object.
-    public func get(
+    package func get(
         segments: [String], query: [ServiceURL.QueryItem] = [], headers: HTTPFields = [:]
     ) async throws(ServiceError) -> (object: JSONObject, response: ServiceResponse) {
         var url = endpoint.appending(segments: segments)

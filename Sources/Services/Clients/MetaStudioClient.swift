@@ -1,18 +1,21 @@
+import JSON
+import Transport
+
 /// Huawei Cloud MetaStudio photo-modeling jobs:
 /// `GET /v1/{project_id}/digital-human/stylized/picture-modelings/{job_id}`.
-public struct MetaStudioClient: Sendable {
-    public var gateway: HuaweiGateway
+package struct MetaStudioClient: Sendable {
+    package var gateway: HuaweiGateway
     /// Sent as `X-App-UserId` when a call gives none.
-    public var defaultAppUserID: String?
+    package var defaultAppUserID: String?
 
-    public init(gateway: HuaweiGateway, defaultAppUserID: String? = nil) {
+    package init(gateway: HuaweiGateway, defaultAppUserID: String? = nil) {
         self.gateway = gateway
         self.defaultAppUserID = defaultAppUserID
     }
 
     /// One job's details, normalized (docs/contract.md §2.1).
     /// - Parameter appUserID: optional `X-App-UserId` (printable ASCII only).
-    public func job(jobID: String, appUserID: String? = nil) async throws(ServiceError) -> ServiceResult {
+    package func job(jobID: String, appUserID: String? = nil) async throws(ServiceError) -> ServiceResult {
         try Validation.pathSegment(jobID, argument: "job_id", function: "api.metastudio.job")
         var headers: HTTPFields = [:]
         if let userID = appUserID ?? defaultAppUserID {
@@ -27,7 +30,7 @@ public struct MetaStudioClient: Sendable {
 
     /// WAITING → queued, PROCESSING → running, SUCCEED → succeeded,
     /// PARTIAL_SUCCEED → partial, FAILED → failed, CANCELED → canceled, else unknown.
-    public static func status(forState state: String) -> JobStatus {
+    package static func status(forState state: String) -> JobStatus {
         switch state {
         case "WAITING": .queued
         case "PROCESSING": .running
@@ -40,7 +43,7 @@ public struct MetaStudioClient: Sendable {
     }
 
     /// Builds the normalized result from a job object.
-    public static func result(
+    package static func result(
         from object: JSONObject, response: ServiceResponse, unknown: (String) -> Void = { _ in }
     ) -> ServiceResult {
         let state = object["state"]?.scalarText ?? ""

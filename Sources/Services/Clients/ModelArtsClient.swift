@@ -1,20 +1,22 @@
+import Transport
+
 /// Huawei Cloud ModelArts data-processing task version results:
 /// `GET /v2/{project_id}/processor-tasks/{task_id}/versions/{version_id}/results`.
-public struct ModelArtsClient: Sendable {
+package struct ModelArtsClient: Sendable {
     /// The arguments of one page query.
-    public struct ResultsQuery: Sendable, Equatable {
-        public var taskID: String
-        public var versionID: String
+    package struct ResultsQuery: Sendable, Equatable {
+        package var taskID: String
+        package var versionID: String
         /// Records per page, 1...100 (the service defaults to 10).
-        public var limit: Int?
+        package var limit: Int?
         /// The page index (the docs' "start page"), from 0.
-        public var offset: Int?
+        package var offset: Int?
         /// -1 all, 0 kept, 1 modified, 2 deleted, 3 added.
-        public var resultProperty: Int?
+        package var resultProperty: Int?
         /// OBS image processing, e.g. `image/resize,m_lfit,h_200`.
-        public var processParameter: String?
+        package var processParameter: String?
 
-        public init(
+        package init(
             taskID: String, versionID: String, limit: Int? = nil, offset: Int? = nil,
             resultProperty: Int? = nil, processParameter: String? = nil
         ) {
@@ -52,13 +54,13 @@ public struct ModelArtsClient: Sendable {
         }
     }
 
-    public var gateway: HuaweiGateway
+    package var gateway: HuaweiGateway
 
-    public init(gateway: HuaweiGateway) { self.gateway = gateway }
+    package init(gateway: HuaweiGateway) { self.gateway = gateway }
 
     /// One page: `count`, `has_more` and `results` as the service sent them.
     /// No status: `status` is nil and `terminal` false.
-    public func results(_ query: ResultsQuery) async throws(ServiceError) -> ServiceResult {
+    package func results(_ query: ResultsQuery) async throws(ServiceError) -> ServiceResult {
         try query.validate(function: "api.modelarts.results")
         let (object, response) = try await gateway.get(
             segments: ["v2", gateway.projectID, "processor-tasks", query.taskID, "versions", query.versionID, "results"],
@@ -75,7 +77,7 @@ public struct ModelArtsClient: Sendable {
     }
 
     /// Every result of a task version, page after page; see ``ModelArtsPaginator``.
-    public func eachResult(_ query: ResultsQuery) throws(ServiceError) -> ModelArtsPaginator {
+    package func eachResult(_ query: ResultsQuery) throws(ServiceError) -> ModelArtsPaginator {
         try query.validate(function: "api.modelarts.each_result")
         return ModelArtsPaginator(client: self, query: query)
     }

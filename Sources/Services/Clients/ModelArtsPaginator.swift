@@ -1,3 +1,7 @@
+import JSON
+import RunConfiguration
+import Transport
+
 /// Pages through every result of a ModelArts task version.
 ///
 /// `has_more` is never read: the docs describe it ambiguously and the example
@@ -10,11 +14,11 @@
 /// exact `count` whose last page is full costs one extra request. A server that
 /// ignores `offset` (the same page twice) is reported as `bad_response` rather
 /// than looping forever. `offset` is a page index, as the docs say.
-public actor ModelArtsPaginator {
-    public typealias FetchPage = @Sendable (ModelArtsClient.ResultsQuery) async throws -> ServiceResult
+package actor ModelArtsPaginator {
+    package typealias FetchPage = @Sendable (ModelArtsClient.ResultsQuery) async throws -> ServiceResult
 
     /// Page size used when the query gives none.
-    public static let defaultLimit = 100
+    package static let defaultLimit = 100
 
     private let fetch: FetchPage
     private let query: ModelArtsClient.ResultsQuery
@@ -25,25 +29,25 @@ public actor ModelArtsPaginator {
     private var finished = false
     private var previousPage: [JSONValue]?
     /// Pages requested so far.
-    public private(set) var pagesFetched = 0
+    package private(set) var pagesFetched = 0
     /// Results returned so far.
-    public private(set) var resultsSeen = 0
+    package private(set) var resultsSeen = 0
     /// The latest `count` the service reported.
-    public private(set) var reportedCount: Int64?
+    package private(set) var reportedCount: Int64?
 
-    public init(query: ModelArtsClient.ResultsQuery, fetch: @escaping FetchPage) {
+    package init(query: ModelArtsClient.ResultsQuery, fetch: @escaping FetchPage) {
         self.query = query
         self.fetch = fetch
         self.limit = query.limit ?? Self.defaultLimit
         self.page = query.offset ?? 0
     }
 
-    public init(client: ModelArtsClient, query: ModelArtsClient.ResultsQuery) {
+    package init(client: ModelArtsClient, query: ModelArtsClient.ResultsQuery) {
         self.init(query: query) { query in try await client.results(query) }
     }
 
     /// The next result, or nil when every page has been read.
-    public func next() async throws(ServiceError) -> JSONValue? {
+    package func next() async throws(ServiceError) -> JSONValue? {
         while bufferIndex >= buffer.count {
             guard let page = try await nextPage() else { return nil }
             buffer = page
@@ -54,7 +58,7 @@ public actor ModelArtsPaginator {
     }
 
     /// The next non-empty page of results, or nil when there are no more.
-    public func nextPage() async throws(ServiceError) -> [JSONValue]? {
+    package func nextPage() async throws(ServiceError) -> [JSONValue]? {
         guard !finished else { return nil }
         var pageQuery = query
         pageQuery.limit = limit
@@ -90,7 +94,7 @@ public actor ModelArtsPaginator {
     }
 
     /// Reads every remaining result.
-    public func collectAll() async throws(ServiceError) -> [JSONValue] {
+    package func collectAll() async throws(ServiceError) -> [JSONValue] {
         var all: [JSONValue] = []
         while let result = try await next() { all.append(result) }
         return all

@@ -1,22 +1,24 @@
 import Logging
+import RunConfiguration
+import Transport
 
 /// What every client shares for one service in a run: the transport, the
 /// retry policy, the service's rate limiter, the counters and the redactor.
 /// Sends one request: waits for the rate limiter, runs `beforeSend` (the coin
 /// budget), counts it, sends it, and tags and redacts any transport error.
-public struct ServiceCaller: Sendable {
-    public var service: ServiceName
-    public var transport: any HTTPTransport
-    public var retrier: Retrier
-    public var limiter: RateLimiter?
-    public var counters: RunCounters
-    public var redactor: Redactor
-    public var clock: ServiceClock
-    public var unknownStates: UnknownStateReporter
-    public var logger: Logger?
-    public var userAgent: String
+package struct ServiceCaller: Sendable {
+    package var service: ServiceName
+    package var transport: any HTTPTransport
+    package var retrier: Retrier
+    package var limiter: RateLimiter?
+    package var counters: RunCounters
+    package var redactor: Redactor
+    package var clock: ServiceClock
+    package var unknownStates: UnknownStateReporter
+    package var logger: Logger?
+    package var userAgent: String
 
-    public init(
+    package init(
         service: ServiceName,
         transport: any HTTPTransport,
         retrier: Retrier = Retrier(),
@@ -41,7 +43,7 @@ public struct ServiceCaller: Sendable {
     }
 
     /// Sends `request` once (no retry).
-    public func sendOnce(
+    package func sendOnce(
         _ request: ServiceRequest, beforeSend: (@Sendable () throws(ServiceError) -> Void)? = nil
     ) async throws(ServiceError) -> ServiceResponse {
         do {
@@ -61,7 +63,7 @@ public struct ServiceCaller: Sendable {
     /// Runs `operation` under the retry policy, redacting whatever escapes.
     /// A throttled answer also pauses the service's rate limiter, so every
     /// request of the run backs off, not only the one that was refused.
-    public func withRetries<T: Sendable>(_ operation: @Sendable (Int) async throws -> T) async throws(ServiceError) -> T {
+    package func withRetries<T: Sendable>(_ operation: @Sendable (Int) async throws -> T) async throws(ServiceError) -> T {
         let limiter = limiter
         let policy = retrier.policy
         do {

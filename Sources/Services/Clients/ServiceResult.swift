@@ -1,23 +1,26 @@
+import JSON
+import RunConfiguration
+
 /// One query's answer: the service's fields under their original names plus
 /// the normalized fields of docs/contract.md §2.1.
-public struct ServiceResult: Sendable, Equatable {
-    public var service: ServiceName
+package struct ServiceResult: Sendable, Equatable {
+    package var service: ServiceName
     /// The response object as the service sent it (for try-on: the fields of
     /// `data`, plus the envelope's `code` and `msg`).
-    public var fields: JSONObject
+    package var fields: JSONObject
     /// The normalized status; `nil` for answers without one (ModelArts pages).
-    public var status: JobStatus?
+    package var status: JobStatus?
     /// The service's own state value as text (`"SUCCEED"`, `"2"`, ...).
-    public var rawState: String?
+    package var rawState: String?
     /// A readable reason when the job failed.
-    public var error: String?
-    public var requestID: String?
+    package var error: String?
+    package var requestID: String?
     /// Service specifics added by the host (`position`, `pose_url`, `show_url`).
-    public var extra: JSONObject
+    package var extra: JSONObject
     /// The HTTP status of the answer.
-    public var httpStatus: Int
+    package var httpStatus: Int
 
-    public init(
+    package init(
         service: ServiceName, fields: JSONObject, status: JobStatus?, rawState: String? = nil,
         error: String? = nil, requestID: String? = nil, extra: JSONObject = [:], httpStatus: Int = 200
     ) {
@@ -32,18 +35,18 @@ public struct ServiceResult: Sendable, Equatable {
     }
 
     /// Whether the job is finished (false for answers without a status).
-    public var terminal: Bool { status?.isTerminal ?? false }
+    package var terminal: Bool { status?.isTerminal ?? false }
 
     /// The table a script sees: the service's fields, the specifics, then
     /// `status`, `terminal`, `error` and `request_id` (normalized names win).
-    public var table: JSONObject {
+    package var table: JSONObject {
         var table = fields
         for (key, value) in overrides { table[key] = value }
         return table
     }
 
     /// What ``table`` sets over the service's fields, in order (nil removes a field).
-    public var overrides: [(key: String, value: JSONValue?)] {
+    package var overrides: [(key: String, value: JSONValue?)] {
         var overrides: [(key: String, value: JSONValue?)] = extra.map { ($0.key, $0.value) }
         if let status {
             overrides.append(("status", .string(status.rawValue)))

@@ -1,3 +1,7 @@
+import JSON
+import RunConfiguration
+import Transport
+
 /// The virtual try-on service: `POST {api_url}/api/inf/get_result` with the
 /// JSON body `{"openId", "apiKey", "infId"}`.
 ///
@@ -8,27 +12,27 @@
 /// the service blocks fast pollers by IP; when it blocks us anyway (HTTP 403
 /// with its firewall's HTML page), the whole run stops querying for the
 /// ``BlockBackoff/cooldown``, lowers its rate, and retries after it.
-public struct TryOnClient: Sendable {
+package struct TryOnClient: Sendable {
     /// The account keys (secrets, registered with the redactor).
-    public struct Keys: Sendable {
-        public var openID: String
-        public var apiKey: String
-        public init(openID: String, apiKey: String) {
+    package struct Keys: Sendable {
+        package var openID: String
+        package var apiKey: String
+        package init(openID: String, apiKey: String) {
             self.openID = openID
             self.apiKey = apiKey
         }
     }
 
-    public var caller: ServiceCaller
-    public var apiURL: ServiceURL
+    package var caller: ServiceCaller
+    package var apiURL: ServiceURL
     /// Prefix of `body_url` and `showUrl` (plain string concatenation).
-    public var ossURL: String
-    public var budget: CoinBudget
+    package var ossURL: String
+    package var budget: CoinBudget
     /// What a firewall block does to the run's try-on queries.
-    public var blockBackoff: BlockBackoff
+    package var blockBackoff: BlockBackoff
     private let keys: Keys
 
-    public init(
+    package init(
         caller: ServiceCaller, apiURL: ServiceURL, ossURL: String, keys: Keys, budget: CoinBudget,
         blockBackoff: BlockBackoff = .tryOn
     ) {
@@ -45,7 +49,7 @@ public struct TryOnClient: Sendable {
     /// One query of job `infID`, normalized: state 1 → queued (with
     /// `position`), 2 → succeeded (with `pose_url`, `show_url`), -1 → failed
     /// (`error` = `infInfoEn`); -2 throws `insufficient_coins`.
-    public func result(infID: Int64) async throws(ServiceError) -> ServiceResult {
+    package func result(infID: Int64) async throws(ServiceError) -> ServiceResult {
         let body: JSONValue = .object([
             "openId": .string(keys.openID), "apiKey": .string(keys.apiKey), "infId": .integer(infID),
         ])
@@ -71,7 +75,7 @@ public struct TryOnClient: Sendable {
     /// The firewall in front of the try-on API answers a blocked client with
     /// 403 and a short HTML page; the API itself answers in JSON, so a 403
     /// whose body is not JSON is the firewall.
-    public static func isFirewallBlock(_ response: ServiceResponse) -> Bool {
+    package static func isFirewallBlock(_ response: ServiceResponse) -> Bool {
         response.status == 403 && (try? JSONParser.parse(response.body)) == nil
     }
 
@@ -95,7 +99,7 @@ public struct TryOnClient: Sendable {
     }
 
     /// 1 → queued, 2 → succeeded, -1 → failed, else unknown (-2 is handled before).
-    public static func status(forState state: Int64?) -> JobStatus {
+    package static func status(forState state: Int64?) -> JobStatus {
         switch state {
         case 1: .queued
         case 2: .succeeded

@@ -1,3 +1,5 @@
+import Transport
+
 /// Argument checks shared by the clients; failures are `invalid_argument`
 /// errors naming the function and the argument.
 enum Validation {

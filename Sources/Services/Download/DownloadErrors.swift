@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Transport
 
 /// The errors a download reports, in the words of docs/contract.md §2.5 (errors).
 enum DownloadErrors {

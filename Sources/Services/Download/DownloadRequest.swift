@@ -1,37 +1,37 @@
 /// What the finished file must look like; every given check must pass.
-public struct DownloadChecks: Sendable, Equatable {
+package struct DownloadChecks: Sendable, Equatable {
     /// Lower-case hex SHA-256.
-    public var sha256: String?
+    package var sha256: String?
     /// Lower-case hex MD5.
-    public var md5: String?
+    package var md5: String?
     /// Size in bytes.
-    public var size: Int64?
+    package var size: Int64?
 
-    public init(sha256: String? = nil, md5: String? = nil, size: Int64? = nil) {
+    package init(sha256: String? = nil, md5: String? = nil, size: Int64? = nil) {
         self.sha256 = sha256?.lowercased()
         self.md5 = md5?.lowercased()
         self.size = size
     }
 
     /// Whether nothing is checked.
-    public var isEmpty: Bool { sha256 == nil && md5 == nil && size == nil }
+    package var isEmpty: Bool { sha256 == nil && md5 == nil && size == nil }
 }
 
 /// One call of `http.download`.
-public struct DownloadRequest: Sendable, Equatable {
+package struct DownloadRequest: Sendable, Equatable {
     /// An `http` or `https` URL.
-    public var url: String
+    package var url: String
     /// The destination, relative to the out directory.
-    public var destination: String
-    public var checks: DownloadChecks
+    package var destination: String
+    package var checks: DownloadChecks
     /// Replace a complete file already at the destination instead of skipping it.
-    public var overwrite: Bool
+    package var overwrite: Bool
     /// Whether the caller can renew an expired signed URL. With it, an expired
     /// URL ends the call with ``DownloadOutcome/urlExpired(receivedBytes:)``;
     /// without, it is a `download` error.
-    public var canRefresh: Bool
+    package var canRefresh: Bool
 
-    public init(
+    package init(
         url: String, destination: String, checks: DownloadChecks = DownloadChecks(), overwrite: Bool = false,
         canRefresh: Bool = false
     ) {
@@ -44,18 +44,18 @@ public struct DownloadRequest: Sendable, Equatable {
 }
 
 /// A complete, verified file at its destination.
-public struct DownloadResult: Sendable, Equatable {
+package struct DownloadResult: Sendable, Equatable {
     /// The out directory joined with the destination, as the run names it.
-    public var path: String
-    public var bytes: Int64
+    package var path: String
+    package var bytes: Int64
     /// Lower-case hex SHA-256 of the file.
-    public var sha256: String
+    package var sha256: String
     /// Part of the file came from a `.part` left by an earlier attempt, call or run.
-    public var resumed: Bool
+    package var resumed: Bool
     /// The file was already there (and passed the checks given); nothing was fetched.
-    public var skipped: Bool
+    package var skipped: Bool
 
-    public init(path: String, bytes: Int64, sha256: String, resumed: Bool, skipped: Bool) {
+    package init(path: String, bytes: Int64, sha256: String, resumed: Bool, skipped: Bool) {
         self.path = path
         self.bytes = bytes
         self.sha256 = sha256
@@ -65,7 +65,7 @@ public struct DownloadResult: Sendable, Equatable {
 }
 
 /// How one ``Downloader/download(_:)`` call ended without an error.
-public enum DownloadOutcome: Sendable, Equatable {
+package enum DownloadOutcome: Sendable, Equatable {
     case finished(DownloadResult)
     /// The signed URL has expired (the request had `canRefresh`): the `.part`
     /// is kept; call again with a fresh URL to continue it. `receivedBytes` is

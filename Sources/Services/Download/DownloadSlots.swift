@@ -1,4 +1,5 @@
 import Synchronization
+import Transport
 
 /// The run-wide cap on concurrent downloads: a FIFO counting semaphore whose
 /// waiters leave the queue as soon as their task is cancelled.

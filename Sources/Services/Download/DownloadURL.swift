@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// A URL a download may fetch: `http` or `https` with a host.
 struct DownloadURL: Sendable {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Transport
 
 /// How one request of a download ended, when it did not throw.
 enum AttemptStep {

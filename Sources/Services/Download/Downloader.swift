@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
+import Transport
 
 #if canImport(Glibc)
 import Glibc
@@ -25,9 +26,11 @@ import Darwin
 /// transfers need no whole-request deadline, only a read timeout; its
 /// connection pool is sized to the download cap; and long transfers never hold
 /// the connections the service polls use. Call ``shutdown()`` once at the end.
+///
+/// `public` only because Bindings' public `install` names it; its members are `package`.
 public final class Downloader: Sendable {
-    public let outDirectory: String
-    public let options: DownloadOptions
+    package let outDirectory: String
+    package let options: DownloadOptions
     let client: HTTPClient
     private let slots: DownloadSlots
     let counters: RunCounters
@@ -41,7 +44,7 @@ public final class Downloader: Sendable {
     ///   - counters: the run's counters (bytes, files, busy time).
     ///   - redactor: every message passes through it.
     ///   - logger: retries and restarts are logged here.
-    public init(
+    package init(
         outDirectory: String, options: DownloadOptions = DownloadOptions(), counters: RunCounters,
         redactor: Redactor = Redactor(), clock: ServiceClock = .system, random: RandomSource = .system,
         logger: Logger? = nil
@@ -60,7 +63,7 @@ public final class Downloader: Sendable {
     }
 
     /// Closes the pooled connections. Call once at the end of the run.
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await client.shutdown()
     }
 
@@ -68,7 +71,7 @@ public final class Downloader: Sendable {
     /// - Throws: `sandbox` (destination), `download` (HTTP errors, redirects,
     ///   scheme, the disk), `checksum`, `network` / `timeout` once retries are
     ///   spent, `canceled`. The `.part` is kept for every error but `checksum`.
-    public func download(_ request: DownloadRequest) async throws(ServiceError) -> DownloadOutcome {
+    package func download(_ request: DownloadRequest) async throws(ServiceError) -> DownloadOutcome {
         do throws(ServiceError) {
             let target = try DownloadTarget.resolve(request.destination, in: outDirectory)
             let url = try DownloadURL(request.url)

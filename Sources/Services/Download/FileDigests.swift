@@ -1,4 +1,5 @@
 import Crypto
+import Transport
 
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,6 @@
+import JSON
+import Transport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,9 @@
+import JSON
+import Transport
+
 extension ServiceError {
     /// The kind an HTTP error status maps to, for every service.
-    public static func kind(forStatus status: Int) -> Kind {
+    package static func kind(forStatus status: Int) -> Kind {
         switch status {
         case 401: .auth
         case 403: .forbidden
@@ -21,7 +24,7 @@ extension ServiceError {
     /// 401 → `auth`, 403 → `forbidden`, 404 → `not_found`, 429 → `throttled`,
     /// 5xx → `server`, other 4xx → `invalid_argument`. A body that is not JSON
     /// is quoted (shortened) in the message.
-    public static func fromHuaweiResponse(
+    package static func fromHuaweiResponse(
         _ response: ServiceResponse, service: String, wallNow: Double = 0
     ) -> ServiceError {
         let parsed = try? JSONParser.parse(response.body)
@@ -50,7 +53,7 @@ extension ServiceError {
 
     /// The error for a body that is not valid JSON: names the service, the
     /// HTTP status and the byte offset.
-    public static func malformedJSON(
+    package static func malformedJSON(
         _ failure: JSONParser.Failure, service: String, status: Int, requestID: String?
     ) -> ServiceError {
         ServiceError(
@@ -81,7 +84,7 @@ extension JSONValue {
 
 extension ServiceResponse {
     /// Parses the body as JSON, or throws `bad_response` naming service, status and offset.
-    public func json(service: String) throws(ServiceError) -> JSONValue {
+    package func json(service: String) throws(ServiceError) -> JSONValue {
         do {
             return try JSONParser.parse(body)
         } catch {
@@ -90,7 +93,7 @@ extension ServiceResponse {
     }
 
     /// Parses the body as a JSON object, or throws `bad_response`.
-    public func jsonObject(service: String) throws(ServiceError) -> JSONObject {
+    package func jsonObject(service: String) throws(ServiceError) -> JSONObject {
         let value = try json(service: service)
         guard let object = value.objectValue else {
             throw ServiceError(

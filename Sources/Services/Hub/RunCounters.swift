@@ -3,52 +3,52 @@ import Synchronization
 /// Run-wide counters for the summary table: requests (polls) sent, retries and
 /// throttled answers per service, try-on coins spent, and downloads (bytes,
 /// files, and the time spent downloading, for the rate).
-public final class RunCounters: Sendable {
+package final class RunCounters: Sendable {
     /// A consistent copy of the counters.
-    public struct Snapshot: Sendable, Equatable {
+    package struct Snapshot: Sendable, Equatable {
         /// Requests sent, per service name (each retry is a request).
-        public var requests: [String: Int] = [:]
+        package var requests: [String: Int] = [:]
         /// Retries scheduled, per service name.
-        public var retries: [String: Int] = [:]
+        package var retries: [String: Int] = [:]
         /// Throttled answers (429 / `APIG.0308`), per service name.
-        public var throttled: [String: Int] = [:]
+        package var throttled: [String: Int] = [:]
         /// Try-on coins charged (0.1 per query sent), in thousandths.
-        public var milliCoinsSpent: Int = 0
+        package var milliCoinsSpent: Int = 0
 
         /// Body bytes written by downloads (resumed bytes are not counted twice).
-        public var downloadBytes: Int64 = 0
+        package var downloadBytes: Int64 = 0
         /// Downloads that ended with a complete file, fetched or skipped.
-        public var downloadsFinished: Int = 0
+        package var downloadsFinished: Int = 0
         /// Of those, the ones skipped because the file was already complete.
-        public var downloadsSkipped: Int = 0
+        package var downloadsSkipped: Int = 0
         /// Downloads in progress (holding one of the run's download slots).
-        public var downloadsActive: Int = 0
+        package var downloadsActive: Int = 0
         /// Monotonic seconds during which at least one download was active, up to
         /// ``downloadBusySince``.
-        public var downloadBusySeconds: Double = 0
+        package var downloadBusySeconds: Double = 0
         /// When the current busy stretch began (nil while no download is active).
-        public var downloadBusySince: Double?
+        package var downloadBusySince: Double?
 
-        public var coinsSpent: Double { Double(milliCoinsSpent) / 1000 }
+        package var coinsSpent: Double { Double(milliCoinsSpent) / 1000 }
 
         /// Bytes per second while downloads were running, at monotonic time `now`.
-        public func downloadRate(now: Double) -> Double {
+        package func downloadRate(now: Double) -> Double {
             let seconds = downloadBusySeconds + (downloadBusySince.map { max(0, now - $0) } ?? 0)
             return seconds > 0 ? Double(downloadBytes) / seconds : 0
         }
-        public var totalRequests: Int { requests.values.reduce(0, +) }
-        public var totalRetries: Int { retries.values.reduce(0, +) }
+        package var totalRequests: Int { requests.values.reduce(0, +) }
+        package var totalRetries: Int { retries.values.reduce(0, +) }
     }
 
     private let state = Mutex(Snapshot())
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
-    public func countRequest(_ service: String) { state.withLock { $0.requests[service, default: 0] += 1 } }
-    public func countRetry(_ service: String) { state.withLock { $0.retries[service, default: 0] += 1 } }
-    public func countThrottled(_ service: String) { state.withLock { $0.throttled[service, default: 0] += 1 } }
+    package func countRequest(_ service: String) { state.withLock { $0.requests[service, default: 0] += 1 } }
+    package func countRetry(_ service: String) { state.withLock { $0.retries[service, default: 0] += 1 } }
+    package func countThrottled(_ service: String) { state.withLock { $0.throttled[service, default: 0] += 1 } }
     func addMilliCoins(_ amount: Int) { state.withLock { $0.milliCoinsSpent += amount } }
 
     func addDownloadedBytes(_ count: Int) { state.withLock { $0.downloadBytes += Int64(count) } }

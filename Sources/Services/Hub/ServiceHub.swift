@@ -1,4 +1,6 @@
 import Logging
+import RunConfiguration
+import Transport
 
 /// Everything the `api` bindings need for one run: the four clients built
 /// from a configuration, a transport and an environment, sharing the run-wide
@@ -8,16 +10,18 @@ import Logging
 /// A client whose configuration or credentials are missing is not built; asking
 /// for it throws the `config` error naming the key or environment variable, and
 /// ``problems(for:)`` lists those errors up front, before any request.
+///
+/// `public` only because Bindings' public `install` names it; its members are `package`.
 public final class ServiceHub: Sendable {
-    public let configuration: MoonwatchConfiguration
-    public let counters: RunCounters
-    public let redactor: Redactor
-    public let budget: CoinBudget
-    public let unknownStates: UnknownStateReporter
-    public let clock: ServiceClock
-    public let random: RandomSource
+    package let configuration: MoonwatchConfiguration
+    package let counters: RunCounters
+    package let redactor: Redactor
+    package let budget: CoinBudget
+    package let unknownStates: UnknownStateReporter
+    package let clock: ServiceClock
+    package let random: RandomSource
     /// Rate limiters by service (try-on from `tryon.rate`).
-    public let limiters: [ServiceName: RateLimiter]
+    package let limiters: [ServiceName: RateLimiter]
 
     private let tryonClient: Result<TryOnClient, ServiceError>
     private let metastudioClient: Result<MetaStudioClient, ServiceError>
@@ -37,7 +41,7 @@ public final class ServiceHub: Sendable {
     ///   - logger: where retries, token renewals and unknown states are logged (redacted).
     ///   - redactor: where the run's secrets are registered; share it with every log handler.
     ///   - onUnknownState: called once per (service, state) the host does not know.
-    public init(
+    package init(
         configuration: MoonwatchConfiguration,
         environment: [String: String],
         transport: any HTTPTransport,
@@ -131,17 +135,17 @@ public final class ServiceHub: Sendable {
         faceedgeClient = Result { () throws(ServiceError) in FaceEdgeClient(gateway: try gateway(.faceedge)) }
     }
 
-    public func tryon() throws(ServiceError) -> TryOnClient { try tryonClient.get() }
-    public func metastudio() throws(ServiceError) -> MetaStudioClient { try metastudioClient.get() }
-    public func modelarts() throws(ServiceError) -> ModelArtsClient { try modelartsClient.get() }
-    public func faceedge() throws(ServiceError) -> FaceEdgeClient { try faceedgeClient.get() }
+    package func tryon() throws(ServiceError) -> TryOnClient { try tryonClient.get() }
+    package func metastudio() throws(ServiceError) -> MetaStudioClient { try metastudioClient.get() }
+    package func modelarts() throws(ServiceError) -> ModelArtsClient { try modelartsClient.get() }
+    package func faceedge() throws(ServiceError) -> FaceEdgeClient { try faceedgeClient.get() }
 
     /// The configuration and credential errors that stop `services`, for
     /// reporting before any request.
-    public func problems(for services: [ServiceName]) -> [ServiceError] {
+    package func problems(for services: [ServiceName]) -> [ServiceError] {
         configuration.problems(for: services, environment: environment)
     }
 
     /// The counters for the summary table.
-    public var snapshot: RunCounters.Snapshot { counters.snapshot }
+    package var snapshot: RunCounters.Snapshot { counters.snapshot }
 }

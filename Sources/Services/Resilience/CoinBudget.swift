@@ -1,4 +1,5 @@
 import Synchronization
+import Transport
 
 /// The try-on coin budget, shared by the whole run.
 ///
@@ -7,9 +8,9 @@ import Synchronization
 /// take the spending past `maxCoins`, and refuses every query (kind
 /// `insufficient_coins`) once the service has answered state -2. Amounts are
 /// kept in thousandths of a coin so no rounding can let one query too many through.
-public final class CoinBudget: Sendable {
-    public let maxMilliCoins: Int?
-    public let costMilliCoins: Int
+package final class CoinBudget: Sendable {
+    package let maxMilliCoins: Int?
+    package let costMilliCoins: Int
     private let counters: RunCounters?
 
     private struct State {
@@ -21,21 +22,21 @@ public final class CoinBudget: Sendable {
     /// - Parameters:
     ///   - maxCoins: the most the run may spend; `nil` for no limit.
     ///   - costPerQuery: coins per query (0.1 for the try-on service).
-    public init(maxCoins: Double?, costPerQuery: Double = 0.1, counters: RunCounters? = nil) {
+    package init(maxCoins: Double?, costPerQuery: Double = 0.1, counters: RunCounters? = nil) {
         self.maxMilliCoins = maxCoins.map { Int(($0 * 1000).rounded(.down)) }
         self.costMilliCoins = Int((costPerQuery * 1000).rounded())
         self.counters = counters
     }
 
     /// Coins charged so far.
-    public var spent: Double { Double(state.withLock { $0.spent }) / 1000 }
+    package var spent: Double { Double(state.withLock { $0.spent }) / 1000 }
 
     /// Whether the service said the account is out of coins.
-    public var isExhausted: Bool { state.withLock { $0.exhausted != nil } }
+    package var isExhausted: Bool { state.withLock { $0.exhausted != nil } }
 
     /// Throws what ``charge()`` would, without charging: called before
     /// waiting for the rate limiter, so a refused query does not wait first.
-    public func check() throws(ServiceError) {
+    package func check() throws(ServiceError) {
         let refused: ServiceError? = state.withLock { current in self.refusal(for: current) }
         if let refused { throw refused }
     }
@@ -58,7 +59,7 @@ public final class CoinBudget: Sendable {
     }
 
     /// Charges one query, or throws without charging.
-    public func charge() throws(ServiceError) {
+    package func charge() throws(ServiceError) {
         let cost = costMilliCoins
         let refused: ServiceError? = state.withLock { state in
             if let refused = self.refusal(for: state) { return refused }
@@ -70,7 +71,7 @@ public final class CoinBudget: Sendable {
     }
 
     /// Records a state -2 answer: every later ``charge()`` is refused.
-    public func markExhausted(_ reason: String) {
+    package func markExhausted(_ reason: String) {
         state.withLock { if $0.exhausted == nil { $0.exhausted = reason } }
     }
 

@@ -1,46 +1,6 @@
+import RunConfiguration
 import Synchronization
-
-/// A request rate such as `"10/min"`: `count` requests per `period` seconds,
-/// with at most `burst` sent back to back.
-public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
-    public var count: Double
-    public var period: Double
-    public var burst: Int
-
-    public init(count: Double, per period: Double, burst: Int = 1) {
-        self.count = count
-        self.period = period
-        self.burst = max(1, burst)
-    }
-
-    /// Parses `N/unit` where N is a positive number and unit is one of
-    /// `s`, `sec`, `second`, `m`, `min`, `minute`, `h`, `hour` (plural forms too).
-    /// Requests are spread evenly (burst 1): the try-on service blocks clients
-    /// that send bursts.
-    public init?(parsing text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let count = Double(parts[0].trimmingCharacters), count > 0, count.isFinite
-        else { return nil }
-        let period: Double
-        switch parts[1].trimmingCharacters.lowercased() {
-        case "s", "sec", "secs", "second", "seconds": period = 1
-        case "m", "min", "mins", "minute", "minutes": period = 60
-        case "h", "hr", "hour", "hours": period = 3600
-        default: return nil
-        }
-        self.init(count: count, per: period)
-    }
-
-    public var description: String {
-        let unit = period == 1 ? "s" : period == 60 ? "min" : period == 3600 ? "hour" : "\(period)s"
-        let number = count.rounded() == count ? String(Int64(count)) : String(count)
-        return "\(number)/\(unit)"
-    }
-}
-
-extension Substring {
-    var trimmingCharacters: Substring { String(self).trimmingSpaces }
-}
+import Transport
 
 /// A token bucket shared run-wide by every request to one service, kept as
 /// the time the next request is due (GCRA), so pauses and rate changes are
@@ -54,7 +14,7 @@ extension Substring {
 /// A pause (the service throttled or blocked us) is airtight: a caller whose
 /// reserved slot falls inside the pause takes a new slot after it when it
 /// wakes up, so nothing is sent while the service is refusing us.
-public final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
     private let clock: ServiceClock
 
     private struct State {
@@ -84,16 +44,16 @@ public final class RateLimiter: Sendable {
 
     private let state: Mutex<State>
 
-    public init(_ limit: RateLimit, clock: ServiceClock = .system) {
+    package init(_ limit: RateLimit, clock: ServiceClock = .system) {
         self.clock = clock
         self.state = Mutex(State(limit: limit, due: clock.now()))
     }
 
     /// The rate in force (lower than the configured one after a block).
-    public var limit: RateLimit { state.withLock { $0.limit } }
+    package var limit: RateLimit { state.withLock { $0.limit } }
 
     /// Reserves a slot and returns how long to wait for it, in seconds.
-    public func reserve() -> Double {
+    package func reserve() -> Double {
         let now = clock.now()
         return reserveSlot(now: now).time - now
     }
@@ -110,7 +70,7 @@ public final class RateLimiter: Sendable {
     /// Holds back every slot until at least `seconds` from now (the service
     /// throttled us: the whole run backs off, not just the request that was
     /// refused). Never brings a slot forward.
-    public func pause(for seconds: Double) {
+    package func pause(for seconds: Double) {
         guard seconds > 0 else { return }
         let now = clock.now()
         state.withLock { state in Self.hold(&state, until: now + seconds) }
@@ -129,7 +89,7 @@ public final class RateLimiter: Sendable {
     ///
     /// - Returns: the lowered rate, or nil when this was an echo.
     @discardableResult
-    public func block(for seconds: Double, slowingBy factor: Double) -> RateLimit? {
+    package func block(for seconds: Double, slowingBy factor: Double) -> RateLimit? {
         let now = clock.now()
         return state.withLock { state in
             let echo = now < state.blockedUntil
@@ -164,7 +124,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Waits until a request may be sent.
-    public func acquire() async throws {
+    package func acquire() async throws {
         while true {
             let now = clock.now()
             let slot = reserveSlot(now: now)

@@ -1,15 +1,17 @@
+import Transport
+
 /// Runs an operation under a ``RetryPolicy``: retryable ``ServiceError``s are
 /// retried after the policy's delay (slept on the injected clock), anything
 /// else is thrown at once. Cancellation is never retried.
-public struct Retrier: Sendable {
-    public var policy: RetryPolicy
-    public var clock: ServiceClock
-    public var random: RandomSource
-    public var counters: RunCounters?
+package struct Retrier: Sendable {
+    package var policy: RetryPolicy
+    package var clock: ServiceClock
+    package var random: RandomSource
+    package var counters: RunCounters?
     /// Called before each retry sleep with the error, the failed attempt number and the delay.
-    public var onRetry: (@Sendable (ServiceError, Int, Double) -> Void)?
+    package var onRetry: (@Sendable (ServiceError, Int, Double) -> Void)?
 
-    public init(
+    package init(
         policy: RetryPolicy = .standard,
         clock: ServiceClock = .system,
         random: RandomSource = .system,
@@ -25,7 +27,7 @@ public struct Retrier: Sendable {
 
     /// Runs `operation(attempt)` (attempt is 1-based) until it succeeds, fails
     /// with a non-retryable error, or the attempts are used up.
-    public func run<T: Sendable>(
+    package func run<T: Sendable>(
         service: String,
         _ operation: @Sendable (Int) async throws -> T
     ) async throws -> T {

@@ -1,3 +1,7 @@
+import JSON
+import RunConfiguration
+import Transport
+
 /// When and how long to wait before retrying a failed request.
 ///
 /// Retried: errors whose `retryable` is true (network errors and connection
@@ -7,17 +11,17 @@
 /// (`random(0, min(maxDelay, baseDelay * 2^(attempt-1)))`); a throttled answer
 /// waits at least its `Retry-After` (capped at `retryAfterCap`) or
 /// `throttleDelay` when it gave none.
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// Total attempts including the first.
-    public var maxAttempts: Int
-    public var baseDelay: Double
-    public var maxDelay: Double
+    package var maxAttempts: Int
+    package var baseDelay: Double
+    package var maxDelay: Double
     /// The most we honour of a server's `Retry-After`.
-    public var retryAfterCap: Double
+    package var retryAfterCap: Double
     /// The least we wait after a throttled answer without `Retry-After`.
-    public var throttleDelay: Double
+    package var throttleDelay: Double
 
-    public init(
+    package init(
         maxAttempts: Int = 5,
         baseDelay: Double = 0.5,
         maxDelay: Double = 20,
@@ -32,34 +36,34 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The default policy.
-    public static let standard = RetryPolicy()
+    package static let standard = RetryPolicy()
     /// One attempt, no retries.
-    public static let none = RetryPolicy(maxAttempts: 1)
+    package static let none = RetryPolicy(maxAttempts: 1)
     /// The try-on service: fast retries get the client's IP blocked, so slower
     /// retries, and a minute's pause after a throttled answer that names no
     /// `Retry-After`. As many attempts as elsewhere: every retry costs 0.1 coins,
     /// but the coin budget caps that, while giving up early would fail a whole
     /// wait over one flaky minute.
-    public static let tryOn = RetryPolicy(
+    package static let tryOn = RetryPolicy(
         maxAttempts: 5, baseDelay: 5, maxDelay: 60, retryAfterCap: 300, throttleDelay: 60)
 
     /// The default policy of a service.
-    public static func defaults(for service: ServiceName) -> RetryPolicy {
+    package static func defaults(for service: ServiceName) -> RetryPolicy {
         service == .tryon ? .tryOn : .standard
     }
 
     /// How long a throttled answer holds back the service's whole rate limiter.
-    public func throttlePause(for error: ServiceError) -> Double {
+    package func throttlePause(for error: ServiceError) -> Double {
         min(max(error.retryAfter ?? throttleDelay, 0), retryAfterCap)
     }
 
     /// Whether to try again after `error` on attempt number `attempt` (1-based).
-    public func shouldRetry(_ error: ServiceError, attempt: Int) -> Bool {
+    package func shouldRetry(_ error: ServiceError, attempt: Int) -> Bool {
         error.retryable && attempt < maxAttempts
     }
 
     /// Seconds to wait after attempt number `attempt` (1-based) failed with `error`.
-    public func delay(after error: ServiceError, attempt: Int, random: RandomSource) -> Double {
+    package func delay(after error: ServiceError, attempt: Int, random: RandomSource) -> Double {
         let ceiling = min(maxDelay, baseDelay * Double(sign: .plus, exponent: min(max(attempt - 1, 0), 62), significand: 1))
         let jittered = random.next() * ceiling
         // The server's word (or, throttled without one, the throttle delay) is a floor.
@@ -69,8 +73,8 @@ public struct RetryPolicy: Sendable, Equatable {
 }
 
 /// Parses a `Retry-After` header: delta seconds, or an HTTP date relative to `wallNow`.
-public enum RetryAfter {
-    public static func seconds(_ header: String?, wallNow: Double) -> Double? {
+package enum RetryAfter {
+    package static func seconds(_ header: String?, wallNow: Double) -> Double? {
         guard let header else { return nil }
         let text = String(header.trimmingSpaces)
         if let seconds = Double(text), seconds.isFinite { return max(0, seconds) }

@@ -1,16 +1,17 @@
 import Foundation
+import Transport
 
 /// Time as the Services layer sees it, injectable so tests run on virtual time.
 ///
 /// `now` is monotonic seconds (rate limits, retries, waiters); `wallNow` is
 /// seconds since the Unix epoch (signing dates, IAM token expiry); `sleep`
 /// suspends the calling task and throws `canceled` when the task is cancelled.
-public struct ServiceClock: Sendable {
-    public var now: @Sendable () -> Double
-    public var wallNow: @Sendable () -> Double
-    public var sleep: @Sendable (Double) async throws -> Void
+package struct ServiceClock: Sendable {
+    package var now: @Sendable () -> Double
+    package var wallNow: @Sendable () -> Double
+    package var sleep: @Sendable (Double) async throws -> Void
 
-    public init(
+    package init(
         now: @escaping @Sendable () -> Double,
         wallNow: @escaping @Sendable () -> Double,
         sleep: @escaping @Sendable (Double) async throws -> Void
@@ -21,7 +22,7 @@ public struct ServiceClock: Sendable {
     }
 
     /// The real clocks.
-    public static let system: ServiceClock = {
+    package static let system: ServiceClock = {
         let origin = ContinuousClock.now
         return ServiceClock(
             now: {
@@ -44,16 +45,16 @@ public struct ServiceClock: Sendable {
 }
 
 /// A source of uniform random numbers in `[0, 1)`, injectable for tests.
-public struct RandomSource: Sendable {
-    public var next: @Sendable () -> Double
-    public init(_ next: @escaping @Sendable () -> Double) { self.next = next }
+package struct RandomSource: Sendable {
+    package var next: @Sendable () -> Double
+    package init(_ next: @escaping @Sendable () -> Double) { self.next = next }
     /// Seeded once from the system generator, then a SplitMix64 sequence: jitter
     /// needs no cryptographic randomness, and the system generator makes a
     /// `getrandom` system call for every number (one per poll).
-    public static let system: RandomSource = {
+    package static let system: RandomSource = {
         let sequence = SplitMix64(seed: UInt64.random(in: .min ... .max))
         return RandomSource { sequence.nextUnitInterval() }
     }()
     /// Always returns `value` (e.g. `1` for the top of every jitter range).
-    public static func constant(_ value: Double) -> RandomSource { RandomSource { value } }
+    package static func constant(_ value: Double) -> RandomSource { RandomSource { value } }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import RunConfiguration
+import Transport
 
 /// When a waiter polls next, following the Smithy waiter rules: exponential
 /// backoff between `minDelay` and `maxDelay` with jitter, always bounded by
@@ -7,15 +9,15 @@ import Foundation
 /// Pure logic: the Lua waiters ask ``nextDelay(attempt:remaining:random:)``
 /// after each poll and sleep for the answer (or stop with a `timeout` error
 /// when it is nil).
-public struct WaiterSchedule: Sendable, Equatable {
+package struct WaiterSchedule: Sendable, Equatable {
     /// Seconds before the first poll.
-    public var initialDelay: Double
-    public var minDelay: Double
-    public var maxDelay: Double
+    package var initialDelay: Double
+    package var minDelay: Double
+    package var maxDelay: Double
     /// Total seconds the waiter may take, from its start.
-    public var timeout: Double
+    package var timeout: Double
 
-    public init(initialDelay: Double = 0, minDelay: Double, maxDelay: Double, timeout: Double) {
+    package init(initialDelay: Double = 0, minDelay: Double, maxDelay: Double, timeout: Double) {
         self.initialDelay = max(0, initialDelay)
         self.minDelay = max(0, minDelay)
         self.maxDelay = max(self.minDelay, maxDelay)
@@ -24,14 +26,14 @@ public struct WaiterSchedule: Sendable, Equatable {
 
     /// Try-on: first poll after 30 s, then every 60 s (the service blocks fast
     /// pollers; a query costs 0.1 coins; jobs take 90 s warm, 10 min cold).
-    public static let tryOn = WaiterSchedule(initialDelay: 30, minDelay: 60, maxDelay: 60, timeout: 1800)
+    package static let tryOn = WaiterSchedule(initialDelay: 30, minDelay: 60, maxDelay: 60, timeout: 1800)
     /// MetaStudio photo modeling: 2 s to 60 s, up to an hour.
-    public static let metaStudio = WaiterSchedule(initialDelay: 0, minDelay: 2, maxDelay: 60, timeout: 3600)
+    package static let metaStudio = WaiterSchedule(initialDelay: 0, minDelay: 2, maxDelay: 60, timeout: 3600)
     /// Face edge tasks: 2 s to 60 s, up to 15 minutes.
-    public static let faceEdge = WaiterSchedule(initialDelay: 0, minDelay: 2, maxDelay: 60, timeout: 900)
+    package static let faceEdge = WaiterSchedule(initialDelay: 0, minDelay: 2, maxDelay: 60, timeout: 900)
 
     /// The default schedule of a service's waiter.
-    public static func defaults(for service: ServiceName) -> WaiterSchedule {
+    package static func defaults(for service: ServiceName) -> WaiterSchedule {
         switch service {
         case .tryon: .tryOn
         case .faceedge: .faceEdge
@@ -40,7 +42,7 @@ public struct WaiterSchedule: Sendable, Equatable {
     }
 
     /// Validates user options: delays must be positive and ordered, timeout bounded.
-    public func validated(function: String) throws(ServiceError) -> WaiterSchedule {
+    package func validated(function: String) throws(ServiceError) -> WaiterSchedule {
         func bad(_ message: String) -> ServiceError { ServiceError(.invalidArgument, "\(function): \(message)") }
         guard minDelay > 0 else { throw bad("option 'min_delay' must be > 0") }
         guard maxDelay >= minDelay else { throw bad("option 'max_delay' must be >= min_delay") }
@@ -55,7 +57,7 @@ public struct WaiterSchedule: Sendable, Equatable {
     /// when waiting that long would leave less than `minDelay` before the
     /// deadline, the delay is stretched to `remaining` so the last poll lands
     /// exactly at the deadline.
-    public func nextDelay(attempt: Int, remaining: Double, random: RandomSource = .system) -> Double? {
+    package func nextDelay(attempt: Int, remaining: Double, random: RandomSource = .system) -> Double? {
         guard remaining > 0 else { return nil }
         let ceiling: Double
         let attemptCeiling = minDelay > 0 ? Foundation.log2(maxDelay / minDelay) + 1 : 1

@@ -1,5 +1,6 @@
 import Bindings
 import Foundation
+import JSON
 import Journal
 import Lua
 import Services

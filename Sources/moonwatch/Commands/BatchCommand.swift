@@ -5,6 +5,7 @@ import Logging
 import Lua
 import Runtime
 import Services
+import Transport
 
 /// `moonwatch batch SCRIPT --input FILE`: calls the script's `handle(item)` for
 /// every row of FILE, durably (docs/contract.md §1, §2.4; docs/journal.md).

@@ -4,6 +4,7 @@ import Bindings
 import Lua
 import Runtime
 import Services
+import Transport
 
 /// `moonwatch run SCRIPT [ARG ...]`
 struct RunCommand: ParsableCommand {

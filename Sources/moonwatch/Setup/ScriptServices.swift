@@ -1,4 +1,5 @@
 import Foundation
+import RunConfiguration
 import Services
 
 /// Which services a script uses, read from its text before it runs, so that

@@ -1,7 +1,9 @@
 import Emulator
 import Foundation
 import Logging
+import RunConfiguration
 import Services
+import Transport
 
 /// The services of one run: the configuration, the HTTP transport, the hub of
 /// clients, the downloader and, with `--emulator`, the in-process emulator they talk to.

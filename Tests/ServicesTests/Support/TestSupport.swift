@@ -1,7 +1,10 @@
 import Synchronization
 import XCTest
 
+@testable import JSON
+@testable import RunConfiguration
 @testable import Services
+@testable import Transport
 
 /// A transport that answers from a closure and records every request.
 final class FakeTransport: HTTPTransport {

@@ -1,0 +1,4 @@
+/// The services moonwatch talks to.
+package enum ServiceName: String, Sendable, CaseIterable {
+    case tryon, metastudio, modelarts, faceedge, iam
+}

@@ -1,8 +1,0 @@
-import NIOCore
-
-extension TimeAmount {
-    /// Seconds as a TimeAmount, negative values as zero and huge ones capped.
-    static func clampedSeconds(_ seconds: Double) -> TimeAmount {
-        .nanoseconds(Int64(max(0, min(seconds, 1e9)) * 1e9))
-    }
-}
