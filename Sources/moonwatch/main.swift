@@ -4,7 +4,7 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// The `moonwatch` command line (SPEC §1).
+/// The `moonwatch` command line.
 struct Moonwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moonwatch",
@@ -20,7 +20,7 @@ func runAsync<Command: AsyncParsableCommand>(_ command: Command) async throws {
     try await command.run()
 }
 
-// Usage errors exit with 2, as SPEC §1 says, rather than argument-parser's 64.
+// Usage errors exit with 2, as the command line promises, rather than argument-parser's 64.
 do {
     var command = try Moonwatch.parseAsRoot()
     if let asyncCommand = command as? any AsyncParsableCommand {

@@ -1,8 +1,9 @@
+import Batch
 import Foundation
 import Journal
 import Services
 
-/// The table printed when a batch ends (SPEC §1): items by outcome, then the
+/// The table printed when a batch ends: items by outcome, then the
 /// run's ``ServiceSummary``.
 struct BatchSummaryTable {
     var counts: ItemCounts

@@ -1,6 +1,6 @@
 import Services
 
-/// What a run did with the services, for the summary at its end (SPEC §1):
+/// What a run did with the services, for the summary at its end:
 /// polls, retries and throttled answers per service, coins spent, bytes
 /// downloaded, retries, elapsed.
 struct ServiceSummary {
