@@ -11,7 +11,7 @@ import XCTest
 /// (whose files the tests write and read).
 final class InProcessBatch {
     let files: BatchHarness
-    private let emulator: RunningEmulator
+    let emulator: RunningEmulator
 
     /// What a run left: its result, or the problem that kept it from starting,
     /// and everything logged (the script's `log`, bad rows, resumes).
