@@ -70,6 +70,11 @@ let package = Package(
         // SQLite from Debian (libsqlite3-dev), for the batch journal.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Journal", dependencies: ["CSQLite", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
+        // The batch engine: workers, one VM each, over the journal.
+        .target(
+            name: "Batch",
+            dependencies: ["Bindings", "Journal", "JSON", "Lua", "RunConfiguration", "Runtime", "Services", "Transport", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Emulator",
             dependencies: [
@@ -85,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "moonwatch",
             dependencies: [
-                "Bindings", "Runtime", "Lua", "JSON", "Transport", "RunConfiguration", "Services", "Emulator", "Journal",
+                "Batch", "Bindings", "Runtime", "Lua", "JSON", "Transport", "RunConfiguration", "Services", "Emulator", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -124,7 +129,14 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
         .testTarget(
             name: "BatchTests",
-            dependencies: ["moonwatch", "Emulator", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                // The binary for what needs a process of its own (signals, SIGKILL); Batch for the rest.
+                "moonwatch", "Batch", "Emulator", "RunConfiguration", "Runtime", "Services", "Transport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
+        // The executable's own pieces: Console writes, the live line cut to the terminal.
+        .testTarget(name: "CLITests", dependencies: ["moonwatch"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Batch
 import Emulator
 import Foundation
 import XCTest
@@ -33,39 +34,39 @@ final class FailedJobsTests: XCTestCase {
                 lines.append(#"{"id":"job-\#(n)"}"#)
             }
         }
-        let emulator = try await Emulator.start(EmulatorOptions(scenario: Scenario(metastudio: MetaStudioSettings(jobs: jobs))))
-        var harness = try BatchHarness()
-        harness.environment.merge(["CLOUD_SDK_AK": DemoCredentials.accessKey, "CLOUD_SDK_SK": DemoCredentials.secretKey]) { _, demo in demo }
-        try harness.write("moonwatch.toml", emulator.configTOML)
-        try harness.write("job.lua", Self.script)
-        try harness.write("items.jsonl", lines.joined(separator: "\n") + "\n")
-        let batch = ["batch", "--config", "moonwatch.toml", "--no-progress", "--input", "items.jsonl", "job.lua"]
-        func queries() -> Int { emulator.counters().requests(.metaStudioJob) }
+        // In process, through the Batch target.
+        let batch = try await InProcessBatch(scenario: Scenario(metastudio: MetaStudioSettings(jobs: jobs)))
+        let files = batch.files
+        try files.write("job.lua", Self.script)
+        try files.write("items.jsonl", lines.joined(separator: "\n") + "\n")
+        func queries() -> Int { batch.emulator.counters().requests(.metaStudioJob) }
 
-        let first = try harness.run(batch)
-        XCTAssertEqual(first.status, 1, first.stderr)
-        XCTAssertTrue(first.stderr.contains("10 of 100 items failed, past --max-failures 0"), first.stderr)
-        XCTAssertTrue(first.stderr.contains("No face was detected"), first.stderr)
-        for line in badLines { XCTAssertTrue(first.stderr.contains("bad row: line \(line): malformed JSON"), first.stderr) }
+        let first = try await batch.run("job.lua", input: "items.jsonl")
+        XCTAssertEqual(first.result?.exitCode, 1, first.log)
+        let problems = first.result?.problems ?? []
+        XCTAssertTrue(problems.contains { $0.contains("10 of 100 items failed, past --max-failures 0") }, "\(problems)")
+        XCTAssertTrue(first.log.contains("No face was detected"), first.log)
+        for line in badLines { XCTAssertTrue(first.log.contains("bad row: line \(line): malformed JSON"), first.log) }
         XCTAssertEqual(queries(), 95, "one query per readable row")
-        var report = try harness.jsonLines("out/report.jsonl")
+        var report = try files.jsonLines("out/report.jsonl")
         XCTAssertEqual(Set(report.filter { $0["outcome"] as? String == "failed" }.compactMap { $0["line"] as? Int }), Set(failedLines + badLines))
 
-        let tolerated = try harness.run(batch + ["--max-failures", "10%"])
-        XCTAssertEqual(tolerated.status, 0, tolerated.stderr)
-        XCTAssertEqual(try harness.run(batch + ["--max-failures", "9"]).status, 1)
+        let tolerated = try await batch.run("job.lua", input: "items.jsonl", maxFailures: .percent(10))
+        XCTAssertEqual(tolerated.result?.exitCode, 0, tolerated.log)
+        let strict = try await batch.run("job.lua", input: "items.jsonl", maxFailures: .count(9))
+        XCTAssertEqual(strict.result?.exitCode, 1, strict.log)
         XCTAssertEqual(queries(), 95, "done and failed items are not redone without --retry-failed")
 
-        let retried = try harness.run(batch + ["--retry-failed", "--max-failures", "10"])
-        XCTAssertEqual(retried.status, 0, retried.stderr)
+        let retried = try await batch.run("job.lua", input: "items.jsonl", retryFailed: true, maxFailures: .count(10))
+        XCTAssertEqual(retried.result?.exitCode, 0, retried.log)
         XCTAssertEqual(queries(), 100, "--retry-failed redid the 5 failed jobs, nothing else")
-        report = try harness.jsonLines("out/report.jsonl")
+        report = try files.jsonLines("out/report.jsonl")
         let attempts = Dictionary(uniqueKeysWithValues: report.map { ($0["line"] as! Int, $0["attempts"] as! Int) })
         for line in failedLines { XCTAssertEqual(attempts[line], 2) }
         for line in badLines { XCTAssertEqual(attempts[line], 0) }
         XCTAssertEqual(report.filter { $0["outcome"] as? String == "done" && $0["attempts"] as? Int == 1 }.count, 90)
-        XCTAssertEqual(try harness.jsonLines("out/records.jsonl").count, 90)
-        await emulator.shutdown()
+        XCTAssertEqual(try files.jsonLines("out/records.jsonl").count, 90)
+        await batch.shutdown()
     }
 }
 

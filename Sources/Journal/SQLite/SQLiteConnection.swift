@@ -10,6 +10,8 @@ import CSQLite
 /// the whole binding and it adds nothing to the build.
 final class SQLiteConnection {
     private let db: OpaquePointer
+    /// The database path as given, for messages.
+    let path: String
     private var statements: [String: SQLiteStatement] = [:]
 
     /// Opens (or creates) the database at `path`; `:memory:` is a private in-memory database.
@@ -22,7 +24,11 @@ final class SQLiteConnection {
             sqlite3_close(handle)
             throw JournalError("cannot open the journal \(path): \(message)")
         }
+        // Extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED_SHAREDCACHE, ...) say
+        // more in messages; ``failure(_:)`` masks them to decide.
+        sqlite3_extended_result_codes(handle, 1)
         db = handle
+        self.path = path
     }
 
     deinit {
@@ -33,11 +39,9 @@ final class SQLiteConnection {
     /// Runs one or more statements that return no rows.
     func execute(_ sql: String) throws(JournalError) {
         var message: UnsafeMutablePointer<CChar>?
-        guard sqlite3_exec(db, sql, nil, nil, &message) == SQLITE_OK else {
-            let text = message.map { String(cString: $0) } ?? lastError
-            sqlite3_free(message)
-            throw JournalError("journal: \(text)")
-        }
+        let status = sqlite3_exec(db, sql, nil, nil, &message)
+        sqlite3_free(message)
+        guard status == SQLITE_OK else { throw failure(status) }
     }
 
     /// The cached prepared statement for `sql`, reset and with its bindings cleared.
@@ -48,7 +52,7 @@ final class SQLiteConnection {
         }
         var handle: OpaquePointer?
         guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil) == SQLITE_OK, let handle else {
-            throw JournalError("journal: cannot prepare \(sql): \(lastError)")
+            throw JournalError("journal \(path): cannot prepare \(sql): \(lastError)")
         }
         let statement = SQLiteStatement(handle: handle, connection: self)
         statements[sql] = statement
@@ -93,6 +97,21 @@ final class SQLiteConnection {
     var changes: Int { Int(sqlite3_changes(db)) }
 
     var lastError: String { String(cString: sqlite3_errmsg(db)) }
+
+    /// The error for a failed call's result code. Busy and locked are told by
+    /// the primary code (the low byte of an extended one), never by the text.
+    func failure(_ status: Int32) -> JournalError {
+        if Self.isLockConflict(status) {
+            return JournalError("the journal \(path) is in use by another moonwatch batch (\(lastError), code \(status))")
+        }
+        return JournalError("journal \(path): \(lastError) (code \(status))")
+    }
+
+    /// SQLITE_BUSY or SQLITE_LOCKED, plain or extended: another connection holds the lock.
+    static func isLockConflict(_ status: Int32) -> Bool {
+        let primary = status & 0xff
+        return primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+    }
 }
 
 /// One prepared statement; bind with ``bind(_:)``, then ``step()`` through rows.
@@ -132,9 +151,7 @@ final class SQLiteStatement {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        case SQLITE_BUSY, SQLITE_LOCKED:
-            throw JournalError("the journal is in use by another moonwatch batch (\(connection.lastError))")
-        default: throw JournalError("journal: \(connection.lastError)")
+        case let status: throw connection.failure(status)
         }
     }
 

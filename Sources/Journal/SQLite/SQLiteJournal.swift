@@ -24,21 +24,16 @@ package final class SQLiteJournal: JournalStore {
         self.path = path
         if path != ":memory:" { try Self.makeParentDirectories(of: path) }
         let connection = try SQLiteConnection(path: path)
-        do throws(JournalError) {
-            try connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-            try connection.execute("PRAGMA journal_mode = WAL")
-            try connection.execute("PRAGMA synchronous = NORMAL")
-            try connection.transaction { () throws(JournalError) in
-                try connection.execute(SQLiteSchema.statements)
-                try connection.statement(
-                    "UPDATE items SET status = 'pending', lease_owner = NULL, lease_expires = NULL WHERE status = 'running'"
-                ).run()
-            }
-        } catch {
-            if error.message.contains("locked") {
-                throw JournalError("the journal \(path) is in use by another moonwatch batch")
-            }
-            throw error
+        // A second process holding the file fails these with SQLITE_BUSY, which
+        // the connection reports as the journal being in use.
+        try connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute("PRAGMA synchronous = NORMAL")
+        try connection.transaction { () throws(JournalError) in
+            try connection.execute(SQLiteSchema.statements)
+            try connection.statement(
+                "UPDATE items SET status = 'pending', lease_owner = NULL, lease_expires = NULL WHERE status = 'running'"
+            ).run()
         }
         self.connection = Mutex(connection)
     }

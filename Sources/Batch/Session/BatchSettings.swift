@@ -1,0 +1,47 @@
+import Logging
+import Runtime
+import Services
+
+/// What one batch run is given: the script, the input, where its state and
+/// files go, the services it calls, and how many items it works on at once.
+package struct BatchSettings: Sendable {
+    package var scriptPath: String
+    package var inputPath: String
+    /// The journal's path; `:memory:` keeps nothing.
+    package var statePath: String
+    /// Where `records.jsonl` and `report.jsonl` go.
+    package var outDirectory: String
+    package var runtimeOptions: RuntimeOptions
+    package var hub: ServiceHub
+    package var downloader: Downloader
+    /// Lua tasks per VM working on items.
+    package var concurrency: Int
+    /// Lua VMs, each on its own thread.
+    package var workers: Int
+    /// Redo the items that failed in earlier runs.
+    package var retryFailed: Bool
+    package var maxFailures: FailureLimit
+    package var logger: Logger
+    /// Applied to script errors before they are reported.
+    package var redactor: Redactor
+
+    package init(
+        scriptPath: String, inputPath: String, statePath: String, outDirectory: String, runtimeOptions: RuntimeOptions,
+        hub: ServiceHub, downloader: Downloader, concurrency: Int, workers: Int, retryFailed: Bool = false,
+        maxFailures: FailureLimit = .count(0), logger: Logger, redactor: Redactor
+    ) {
+        self.scriptPath = scriptPath
+        self.inputPath = inputPath
+        self.statePath = statePath
+        self.outDirectory = outDirectory
+        self.runtimeOptions = runtimeOptions
+        self.hub = hub
+        self.downloader = downloader
+        self.concurrency = concurrency
+        self.workers = workers
+        self.retryFailed = retryFailed
+        self.maxFailures = maxFailures
+        self.logger = logger
+        self.redactor = redactor
+    }
+}

@@ -1,0 +1,27 @@
+import Synchronization
+
+/// Live item counts of one batch run, shared by the workers and the progress line.
+package final class BatchCounters: Sendable {
+    /// Items in the journal.
+    package let total: Int
+    /// Items already done or failed when the run started.
+    package let doneBefore: Int
+    package let failedBefore: Int
+    package let done = Atomic<Int>(0)
+    package let failed = Atomic<Int>(0)
+    package let inFlight = Atomic<Int>(0)
+    package let bytesDownloaded = Atomic<Int>(0)
+    package let filesDownloaded = Atomic<Int>(0)
+
+    init(total: Int, doneBefore: Int, failedBefore: Int) {
+        self.total = total
+        self.doneBefore = doneBefore
+        self.failedBefore = failedBefore
+    }
+
+    /// Items this run finished, either way.
+    package var finishedThisRun: Int { done.load(ordering: .relaxed) + failed.load(ordering: .relaxed) }
+
+    /// Items not yet finished (pending, or in flight).
+    package var remaining: Int { max(0, total - doneBefore - failedBefore - finishedThisRun) }
+}
