@@ -72,6 +72,12 @@ let package = Package(
         // Benchmarks only: a plain C function to compare bound Swift functions against.
         .target(name: "BenchSupport", dependencies: ["CLua"]),
         .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "CLua", "BenchSupport"]),
+        // libFuzzer targets (scripts/fuzz). Each names the code it fuzzes here and nowhere else.
+        .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "Services"], path: "Sources/Fuzz/JSON"),
+        .executableTarget(name: "FuzzTOML", dependencies: ["FuzzSupport", "Services"], path: "Sources/Fuzz/TOML"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "Journal"], path: "Sources/Fuzz/CSV"),
+        .executableTarget(name: "FuzzLuaValues", dependencies: ["FuzzSupport", "Lua", "CLua"], path: "Sources/Fuzz/LuaValues"),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
@@ -98,6 +104,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Replays each fuzz target's seed corpus and crash reproducers.
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport", "FuzzJSON", "FuzzTOML", "FuzzCSV", "FuzzLuaValues"]),
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
         .testTarget(
             name: "BatchTests",
