@@ -1,11 +1,10 @@
 import Foundation
+import FuzzCSV
+import FuzzJSON
+import FuzzLuaValues
 import FuzzSupport
+import FuzzTOML
 import XCTest
-
-@testable import FuzzCSV
-@testable import FuzzJSON
-@testable import FuzzLuaValues
-@testable import FuzzTOML
 
 /// Each fuzz target's property over its committed inputs (Tests/FuzzCorpus/<target>):
 /// the hand-made seeds and every input a fuzzing run found a crash with. A

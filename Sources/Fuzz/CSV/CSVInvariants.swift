@@ -4,12 +4,12 @@ import Journal
 /// The CSV reader's property: any bytes read as a `.csv` batch input give rows
 /// on strictly increasing lines of the file, each either a problem or a JSON
 /// object, never both.
-enum CSVInvariants {
+package enum CSVInvariants {
     /// `InputFile` reads a path (the journal hashes what it reads), so each input
     /// goes through one scratch file per process, removed after each run.
     static let path = NSTemporaryDirectory() + "moonwatch-fuzz-csv-\(ProcessInfo.processInfo.processIdentifier).csv"
 
-    static func check(_ bytes: [UInt8]) {
+    package static func check(_ bytes: [UInt8]) {
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
             fatalError("FuzzCSV: cannot write the scratch file \(path)")
         }

@@ -3,8 +3,8 @@ import Services
 /// The JSON parser's property: any bytes either fail with a ``JSONParser/Failure``
 /// inside the input, or parse to a value whose serialized text parses back to
 /// the same value.
-enum JSONRoundTrip {
-    static func check(_ bytes: [UInt8]) {
+package enum JSONRoundTrip {
+    package static func check(_ bytes: [UInt8]) {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

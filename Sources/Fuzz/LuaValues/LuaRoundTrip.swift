@@ -8,8 +8,8 @@ import Lua
 ///
 /// The first byte chooses whether the pushed table gets a field pointing back to
 /// itself; the rest is the value (see ``LuaValueDecoder``).
-enum LuaRoundTrip {
-    static func check(_ bytes: [UInt8]) {
+package enum LuaRoundTrip {
+    package static func check(_ bytes: [UInt8]) {
         guard let mode = bytes.first else { return }
         var decoder = LuaValueDecoder(Array(bytes.dropFirst()))
         let value = decoder.value()

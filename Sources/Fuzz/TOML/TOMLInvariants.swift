@@ -3,10 +3,10 @@ import Services
 /// The TOML reader's property: any text either parses to a document whose
 /// entries and tables name lines of the text, with no key defined twice, or
 /// fails with a configuration error naming the file and a line of the text.
-enum TOMLInvariants {
+package enum TOMLInvariants {
     static let file = "fuzz.toml"
 
-    static func check(_ bytes: [UInt8]) {
+    package static func check(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = 1...(text.utf8.count { $0 == 0x0A } + 1)
         let document: TOMLDocument
