@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// The entry point every fuzz target shares: libFuzzer's driver in a fuzzing
 /// build (`-DFUZZING`), a replay of the files and folders named as arguments
@@ -28,7 +24,7 @@ public enum FuzzEntry {
         #else
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard !arguments.isEmpty else {
-            fputs("usage: \(CommandLine.arguments[0]) FILE_OR_FOLDER...\n", stderr)
+            FileHandle.standardError.write(Data("usage: \(CommandLine.arguments[0]) FILE_OR_FOLDER...\n".utf8))
             exit(2)
         }
         do {
@@ -36,7 +32,7 @@ public enum FuzzEntry {
             print("replayed \(count) inputs")
             exit(0)
         } catch {
-            fputs("\(CommandLine.arguments[0]): \(error)\n", stderr)
+            FileHandle.standardError.write(Data("\(CommandLine.arguments[0]): \(error)\n".utf8))
             exit(1)
         }
         #endif
