@@ -142,7 +142,7 @@ public struct TOMLParser {
         }
         index += 1
         skipSpaces()
-        let value = try parseValue()
+        let value = try parseValue(depth: 0)
         try expectEndOfLine(after: "the value")
         let path = currentTable + key
         let dotted = path.map(TOMLDocument.displayKey).joined(separator: ".")
@@ -181,7 +181,12 @@ public struct TOMLParser {
         return "0x" + String(byte, radix: 16)
     }
 
-    private mutating func parseValue() throws(ServiceError) -> TOMLValue {
+    /// How deep arrays may nest: each level is a recursion, so a file of
+    /// brackets alone must not be able to exhaust the stack.
+    static let maximumArrayDepth = 64
+
+    /// `depth` counts the arrays around the value.
+    private mutating func parseValue(depth: Int) throws(ServiceError) -> TOMLValue {
         guard let byte = current, byte != 0x0A, byte != 0x0D else { throw error("expected a value after '='") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -194,7 +199,7 @@ public struct TOMLParser {
                 throw error("multi-line strings are not supported in moonwatch.toml")
             }
             return .string(try parseLiteralString())
-        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "{"): throw error("inline tables are not supported in moonwatch.toml; use a [table] header")
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             let word = readWord()
@@ -278,8 +283,11 @@ public struct TOMLParser {
         return position == chars.count
     }
 
-    private mutating func parseArray() throws(ServiceError) -> TOMLValue {
+    private mutating func parseArray(depth: Int) throws(ServiceError) -> TOMLValue {
         let startLine = line
+        guard depth <= Self.maximumArrayDepth else {
+            throw error("arrays nest deeper than \(Self.maximumArrayDepth) levels")
+        }
         index += 1
         var values: [TOMLValue] = []
         while true {
@@ -289,7 +297,7 @@ public struct TOMLParser {
                 index += 1
                 return .array(values)
             }
-            values.append(try parseValue())
+            values.append(try parseValue(depth: depth))
             try skipArrayFiller()
             guard let next = current else { throw error("unterminated array (opened on line \(startLine))") }
             if next == UInt8(ascii: ",") {
