@@ -64,6 +64,14 @@ final class TOMLParserTests: XCTestCase {
         XCTAssertEqual(failure("d = 2024-01-01"), "t.toml:1: dates and times are not supported in moonwatch.toml (quote the value)")
     }
 
+    /// Found by FuzzTOML: brackets alone used to recurse until the stack overflowed.
+    func testArraysNestAtMostTheLimit() throws {
+        let depth = TOMLParser.maximumArrayDepth
+        let deepest = try parse("a = " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
+        XCTAssertNotNil(deepest.entry(["a"]))
+        XCTAssertEqual(failure("a = " + String(repeating: "[", count: 100_000)), "t.toml:1: arrays nest deeper than \(depth) levels")
+    }
+
     func testWindowsLineEndingsAndBOM() throws {
         let document = try parse("\u{FEFF}a = 1\r\n[t]\r\nb = \"x\"\r\n")
         XCTAssertEqual(document.entries.map(\.line), [1, 3])
