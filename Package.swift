@@ -54,7 +54,9 @@ let package = Package(
         // what was asked for. Below Services because ServiceHub is built from a configuration;
         // what it means for a service (credentials from the environment, the problems checked
         // before a run) needs the clients' types, so that part stays in Services.
-        .target(name: "RunConfiguration", dependencies: ["JSON", "Transport"]),
+        // The reader of the TOML subset moonwatch.toml uses; a leaf (but JSON's quoting), so it fuzzes cheaply.
+        .target(name: "TOML", dependencies: ["JSON"]),
+        .target(name: "RunConfiguration", dependencies: ["JSON", "TOML", "Transport"]),
         .target(
             name: "Services",
             dependencies: [
@@ -98,9 +100,15 @@ let package = Package(
         // Benchmarks only: a plain C function to compare bound Swift functions against.
         .target(name: "BenchSupport", dependencies: ["CLua"]),
         .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "BenchSupport"]),
+        // libFuzzer targets (scripts/fuzz). Each names the code it fuzzes here and nowhere else.
+        .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "JSON"], path: "Sources/Fuzz/JSON"),
+        .executableTarget(name: "FuzzTOML", dependencies: ["FuzzSupport", "TOML"], path: "Sources/Fuzz/TOML"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "Journal"], path: "Sources/Fuzz/CSV"),
+        .executableTarget(name: "FuzzLuaValues", dependencies: ["FuzzSupport", "Lua"], path: "Sources/Fuzz/LuaValues"),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLua", "CLuaShim"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration", "Transport"]),
+        .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration", "TOML", "Transport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(
@@ -126,6 +134,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Replays each fuzz target's seed corpus and crash reproducers.
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport", "FuzzJSON", "FuzzTOML", "FuzzCSV", "FuzzLuaValues"]),
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
         .testTarget(
             name: "BatchTests",

@@ -156,6 +156,17 @@ public struct LuaStack {
         return LuaType(lua_rawget(L, table))
     }
 
+    /// Sets field `key` of the table at `table` to a copy of the value at
+    /// `value`, without running metamethods.
+    public func setRawField(_ key: String, ofTableAt table: Int32, toCopyOf value: Int32) throws(ScriptError) {
+        state.assertConfined()
+        let table = lua_absindex(L, table), value = lua_absindex(L, value)
+        try requireStack(2)
+        try pushChecked(.string(key))
+        lua_pushvalue(L, value)
+        lua_rawset(L, table)
+    }
+
     /// The number on top of the stack (0 if it is not one).
     var number: Double { lua_tonumberx(L, -1, nil) }
 }

@@ -1,3 +1,4 @@
+import TOML
 import Foundation
 import Transport
 
@@ -33,7 +34,12 @@ extension MoonwatchConfiguration {
         var profileOrder: [String] = []
 
         if let toml {
-            let document = try TOMLParser.parse(toml, file: file)
+            let document: TOMLDocument
+            do {
+                document = try TOMLParser.parse(toml, file: file)
+            } catch {
+                throw ServiceError(.config, error.message)
+            }
             for table in document.tables {
                 let problem = checkTable(table.path)
                 if let problem { problems.append("\(file):\(table.line): \(problem)") }

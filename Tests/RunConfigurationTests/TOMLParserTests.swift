@@ -1,3 +1,4 @@
+@testable import TOML
 import XCTest
 
 @testable import RunConfiguration
@@ -10,7 +11,7 @@ final class TOMLParserTests: XCTestCase {
         do {
             _ = try parse(text)
             return nil
-        } catch let error as ServiceError { return error.message } catch { return "\(error)" }
+        } catch let error as TOMLError { return error.message } catch { return "\(error)" }
     }
 
     func testValuesTablesCommentsAndLines() throws {
@@ -63,6 +64,14 @@ final class TOMLParserTests: XCTestCase {
         XCTAssertEqual(failure("a = \"\\u+041\""), "t.toml:1: invalid unicode escape in a string")
         XCTAssertEqual(failure("a = \"\\u00e\""), "t.toml:1: invalid unicode escape in a string")
         XCTAssertEqual(failure("d = 2024-01-01"), "t.toml:1: dates and times are not supported in moonwatch.toml (quote the value)")
+    }
+
+    /// Found by FuzzTOML: brackets alone used to recurse until the stack overflowed.
+    func testArraysNestAtMostTheLimit() throws {
+        let depth = TOMLParser.maximumArrayDepth
+        let deepest = try parse("a = " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
+        XCTAssertNotNil(deepest.entry(["a"]))
+        XCTAssertEqual(failure("a = " + String(repeating: "[", count: 100_000)), "t.toml:1: arrays nest deeper than \(depth) levels")
     }
 
     func testWindowsLineEndingsAndBOM() throws {

@@ -47,7 +47,7 @@ package struct TOMLDocument: Sendable, Equatable {
     /// The entry at `path`, if any.
     package func entry(_ path: [String]) -> Entry? { entries.first { $0.path == path } }
 
-    static func displayKey(_ key: String) -> String {
+    package static func displayKey(_ key: String) -> String {
         let bare = !key.isEmpty && key.utf8.allSatisfy { TOMLParser.isBareKeyByte($0) }
         return bare ? key : JSONValue.quoted(key)
     }

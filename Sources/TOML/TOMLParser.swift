@@ -1,4 +1,3 @@
-import Transport
 
 /// A strict parser for the TOML subset moonwatch.toml needs: comments,
 /// `[table]` and `[a.b]` headers, bare, quoted and dotted keys, and values that
@@ -8,7 +7,7 @@ import Transport
 /// dates) is refused with a clear message rather than misread.
 package struct TOMLParser {
     /// Parses `text`; `file` is used in error messages.
-    package static func parse(_ text: String, file: String = "moonwatch.toml") throws(ServiceError) -> TOMLDocument {
+    package static func parse(_ text: String, file: String = "moonwatch.toml") throws(TOMLError) -> TOMLDocument {
         var parser = TOMLParser(bytes: Array(text.utf8), file: file)
         return try parser.parseDocument()
     }
@@ -36,14 +35,14 @@ package struct TOMLParser {
         self.file = file
     }
 
-    private func error(_ message: String, line: Int? = nil) -> ServiceError {
-        ServiceError(.config, "\(file):\(line ?? self.line): \(message)")
+    private func error(_ message: String, line: Int? = nil) -> TOMLError {
+        TOMLError("\(file):\(line ?? self.line): \(message)")
     }
 
     private var atEnd: Bool { index >= bytes.count }
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    private mutating func parseDocument() throws(ServiceError) -> TOMLDocument {
+    private mutating func parseDocument() throws(TOMLError) -> TOMLDocument {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         while !atEnd {
             skipSpaces()
@@ -63,14 +62,14 @@ package struct TOMLParser {
         while let byte = current, byte == 0x20 || byte == 0x09 { index += 1 }
     }
 
-    private mutating func skipComment() throws(ServiceError) {
+    private mutating func skipComment() throws(TOMLError) {
         while let byte = current, byte != 0x0A, byte != 0x0D {
             if byte < 0x20 && byte != 0x09 || byte == 0x7F { throw error("control character in a comment") }
             index += 1
         }
     }
 
-    private mutating func expectNewline() throws(ServiceError) {
+    private mutating func expectNewline() throws(TOMLError) {
         if current == 0x0D {
             index += 1
             guard current == 0x0A else { throw error("a carriage return must be followed by a newline") }
@@ -82,7 +81,7 @@ package struct TOMLParser {
     }
 
     /// After a value or header: spaces, an optional comment, then the end of the line.
-    private mutating func expectEndOfLine(after what: String) throws(ServiceError) {
+    private mutating func expectEndOfLine(after what: String) throws(TOMLError) {
         skipSpaces()
         if current == UInt8(ascii: "#") { try skipComment() }
         guard atEnd || current == 0x0A || current == 0x0D else {
@@ -91,7 +90,7 @@ package struct TOMLParser {
         try expectNewline()
     }
 
-    private mutating func parseTableHeader() throws(ServiceError) {
+    private mutating func parseTableHeader() throws(TOMLError) {
         let headerLine = line
         index += 1
         if current == UInt8(ascii: "[") {
@@ -119,7 +118,7 @@ package struct TOMLParser {
     }
 
     /// Records the implicit tables above `path`, refusing a path through a value.
-    private mutating func defineParents(of path: [String], line entryLine: Int) throws(ServiceError) {
+    private mutating func defineParents(of path: [String], line entryLine: Int) throws(TOMLError) {
         guard path.count > 1 else { return }
         for length in 1..<path.count {
             let prefix = Array(path.prefix(length))
@@ -134,7 +133,7 @@ package struct TOMLParser {
         }
     }
 
-    private mutating func parseKeyValue() throws(ServiceError) {
+    private mutating func parseKeyValue() throws(TOMLError) {
         let entryLine = line
         let key = try parseKey()
         skipSpaces()
@@ -144,7 +143,7 @@ package struct TOMLParser {
         }
         index += 1
         skipSpaces()
-        let value = try parseValue()
+        let value = try parseValue(depth: 0)
         try expectEndOfLine(after: "the value")
         let path = currentTable + key
         let dotted = path.map(TOMLDocument.displayKey).joined(separator: ".")
@@ -156,7 +155,7 @@ package struct TOMLParser {
         document.entries.append(.init(path: path, value: value, line: entryLine))
     }
 
-    private mutating func parseKey() throws(ServiceError) -> [String] {
+    private mutating func parseKey() throws(TOMLError) -> [String] {
         var parts: [String] = []
         while true {
             skipSpaces()
@@ -183,7 +182,12 @@ package struct TOMLParser {
         return "0x" + String(byte, radix: 16)
     }
 
-    private mutating func parseValue() throws(ServiceError) -> TOMLValue {
+    /// How deep arrays may nest: each level is a recursion, so a file of
+    /// brackets alone must not be able to exhaust the stack.
+    static let maximumArrayDepth = 64
+
+    /// `depth` counts the arrays around the value.
+    private mutating func parseValue(depth: Int) throws(TOMLError) -> TOMLValue {
         guard let byte = current, byte != 0x0A, byte != 0x0D else { throw error("expected a value after '='") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -196,7 +200,7 @@ package struct TOMLParser {
                 throw error("multi-line strings are not supported in moonwatch.toml")
             }
             return .string(try parseLiteralString())
-        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "{"): throw error("inline tables are not supported in moonwatch.toml; use a [table] header")
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             let word = readWord()
@@ -219,7 +223,7 @@ package struct TOMLParser {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
-    private mutating func parseNumber() throws(ServiceError) -> TOMLValue {
+    private mutating func parseNumber() throws(TOMLError) -> TOMLValue {
         let word = readWord()
         guard !word.isEmpty else { throw error("expected a value") }
         if ["inf", "+inf", "-inf", "nan", "+nan", "-nan"].contains(word) {
@@ -280,8 +284,11 @@ package struct TOMLParser {
         return position == chars.count
     }
 
-    private mutating func parseArray() throws(ServiceError) -> TOMLValue {
+    private mutating func parseArray(depth: Int) throws(TOMLError) -> TOMLValue {
         let startLine = line
+        guard depth <= Self.maximumArrayDepth else {
+            throw error("arrays nest deeper than \(Self.maximumArrayDepth) levels")
+        }
         index += 1
         var values: [TOMLValue] = []
         while true {
@@ -291,7 +298,7 @@ package struct TOMLParser {
                 index += 1
                 return .array(values)
             }
-            values.append(try parseValue())
+            values.append(try parseValue(depth: depth))
             try skipArrayFiller()
             guard let next = current else { throw error("unterminated array (opened on line \(startLine))") }
             if next == UInt8(ascii: ",") {
@@ -303,7 +310,7 @@ package struct TOMLParser {
     }
 
     /// Spaces, newlines and comments inside an array.
-    private mutating func skipArrayFiller() throws(ServiceError) {
+    private mutating func skipArrayFiller() throws(TOMLError) {
         while let byte = current {
             switch byte {
             case 0x20, 0x09: index += 1
@@ -314,7 +321,7 @@ package struct TOMLParser {
         }
     }
 
-    private mutating func parseLiteralString() throws(ServiceError) -> String {
+    private mutating func parseLiteralString() throws(TOMLError) -> String {
         index += 1
         let start = index
         while let byte = current, byte != UInt8(ascii: "'") {
@@ -328,7 +335,7 @@ package struct TOMLParser {
         return text
     }
 
-    private mutating func parseBasicString() throws(ServiceError) -> String {
+    private mutating func parseBasicString() throws(TOMLError) -> String {
         index += 1
         var buffer: [UInt8] = []
         while true {
@@ -362,7 +369,7 @@ package struct TOMLParser {
         }
     }
 
-    private mutating func parseUnicodeEscape(digits: Int) throws(ServiceError) -> [UInt8] {
+    private mutating func parseUnicodeEscape(digits: Int) throws(TOMLError) -> [UInt8] {
         // Hex digits only: UInt32(_:radix:) would also take a sign ("\u+041").
         let hexDigits = index + digits <= bytes.count ? bytes[index..<index + digits] : []
         guard hexDigits.count == digits, hexDigits.allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20 }),
@@ -373,7 +380,7 @@ package struct TOMLParser {
         return Array(String(Character(scalar)).utf8)
     }
 
-    private func decodeUTF8(_ slice: ArraySlice<UInt8>) throws(ServiceError) -> String {
+    private func decodeUTF8(_ slice: ArraySlice<UInt8>) throws(TOMLError) -> String {
         guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
         return text
     }
