@@ -126,13 +126,14 @@ final class DownloadCommandTests: XCTestCase {
         let url = emulator.baseURL + "/oss/result/5/body.png"
         let expected = try await sha256(of: "/oss/result/5/body.png")
         try writeFetchScript()
-        let (process, err) = try start(["fetch.lua", url, expected])
+        // A grace far longer than the download takes, even on a loaded machine.
+        let (process, err) = try start(["--grace", "60", "fetch.lua", url, expected])
         try await Task.sleep(for: .milliseconds(700))
         XCTAssertTrue(process.isRunning, "the answer is still 800 ms away")
         let interrupted = Date()
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
-        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 5, "done when the download is, not at the end of the grace")
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 30, "done when the download is, not at the end of the grace")
         let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
         XCTAssertEqual(process.terminationStatus, 130, stderr)
         XCTAssertTrue(stderr.contains("letting 1 operation(s) in flight finish"), stderr)
