@@ -48,17 +48,23 @@ let dispatchHostFunction: @convention(c) (OpaquePointer?, UnsafeMutableRawPointe
         do throws(ScriptError) {
             return try function.body(LuaCall(L: L!, function: function)).code
         } catch {
-            // Whatever the function left goes: the error needs at most a few of
-            // the LUA_MINSTACK slots every C function starts with.
-            lua_settop(L!, 0)
-            let stack = LuaStack(L: L!, state: LuaState.owning(L!))
-            do throws(ScriptError) {
-                try stack.push(error)
-            } catch {
-                lua_settop(L!, 0)
-                mw_pusherror(L!, error.kind.rawValue, error.message)
-            }
-            return MW_RAISE
+            return pushForRaising(error, L!)
         }
     }
+}
+
+/// Pushes a host function's error for the trampoline to raise; kept out of
+/// line so that the call path of every binding stays small.
+@inline(never)
+private func pushForRaising(_ error: ScriptError, _ L: OpaquePointer) -> Int32 {
+    // Whatever the function left goes: the error needs at most a few of the
+    // LUA_MINSTACK slots every C function starts with.
+    lua_settop(L, 0)
+    do throws(ScriptError) {
+        try LuaStack(L: L, state: LuaState.owning(L)).push(error)
+    } catch {
+        lua_settop(L, 0)
+        mw_pusherror(L, error.kind.rawValue, error.message)
+    }
+    return MW_RAISE
 }

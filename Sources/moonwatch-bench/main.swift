@@ -13,7 +13,7 @@ let calls = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1
 let state = LuaState()
 try state.openSandbox()
 try state.installCLibrary("cbench", open: bench_open)
-try state.install(LuaModule("swift", functions: [("noop", { _ in .none })]))
+try state.install(LuaModule("swift", [.function("noop") { _ in .none }]))
 
 /// Seconds for a loop of `calls` iterations that calls `function` (a Lua
 /// expression naming it), or does nothing.
