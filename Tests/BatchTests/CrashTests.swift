@@ -86,7 +86,15 @@ final class CrashTests: XCTestCase {
         let redone = report.filter { ($0["attempts"] as? Int ?? 0) > 1 }.count
         print("crash test: \(referencePolls) polls uninterrupted, \(crashedPolls) with 10 SIGKILLs; \(redone) items redone")
         XCTAssertGreaterThan(redone, 0, "the kills landed while items were in flight")
-        XCTAssertLessThanOrEqual(Double(crashedPolls), Double(referencePolls) * 1.1)
+        // A kill loses at most what the workers held: per worker 16 in flight and the
+        // rest of a claimed chunk of 16; never a committed item...
+        XCTAssertLessThanOrEqual(redone, kills * 2 * (16 + 16), "only items held at a kill are redone")
+        // ...and the extra polls are those items polled again: at most twice an average
+        // item's polls each (how far into its timeline a redone item was varies with
+        // when the kill landed, so a fixed share of the reference does not hold on every machine).
+        let pollsPerItem = Double(referencePolls) / Double(Self.items)
+        XCTAssertLessThanOrEqual(Double(crashedPolls - referencePolls), Double(redone) * 2 * pollsPerItem,
+            "extra polls only for the items that were redone")
     }
 
     /// Every downloaded file is complete (its SHA-256 is the reference run's and
