@@ -62,7 +62,8 @@ private func pushForRaising(_ error: ScriptError, _ L: OpaquePointer) -> Int32 {
     lua_settop(L, 0)
     do throws(ScriptError) {
         try LuaStack(L: L, state: LuaState.owning(L)).push(error)
-    } catch {
+    } catch _ {
+        // Its extra fields did not fit: the kind and the message always do.
         lua_settop(L, 0)
         mw_pusherror(L, error.kind.rawValue, error.message)
     }

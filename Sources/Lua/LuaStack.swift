@@ -166,7 +166,4 @@ public struct LuaStack {
         lua_pushvalue(L, value)
         lua_rawset(L, table)
     }
-
-    /// The number on top of the stack (0 if it is not one).
-    var number: Double { lua_tonumberx(L, -1, nil) }
 }

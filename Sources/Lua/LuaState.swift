@@ -188,9 +188,6 @@ public final class LuaState: @unchecked Sendable {
     }
 }
 
-/// Any number of results, for ``LuaState/call(_:results:)``.
-public let luaMultipleResults = LUA_MULTRET
-
 /// A Lua error caught by ``LuaState/call(_:results:)``.
 public struct LuaCallFailure: Error, CustomStringConvertible {
     /// The error as `tostring` renders it.

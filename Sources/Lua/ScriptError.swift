@@ -1,6 +1,3 @@
-import CLua
-import CLuaShim
-
 /// An error as scripts see it: a table with `kind`, `message` and, where known,
 /// `service`, `status`, `code`, `request_id`, `retryable` (docs/contract.md §2.5), whose
 /// `tostring` is one readable line.
