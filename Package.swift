@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         // Also already there through Hummingbird: the emulator's graceful shutdown (ServiceGroup).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // The shared journal: one batch across machines through PostgreSQL (docs/journal.md §7).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // Lua 5.4 and lua-cjson from Debian (liblua5.4-dev, lua-cjson-dev).
@@ -72,10 +74,21 @@ let package = Package(
         // SQLite from Debian (libsqlite3-dev), for the batch journal.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Journal", dependencies: ["CSQLite", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
+        // The journal in PostgreSQL, for a batch shared by many machines. Its own target so
+        // the fuzz targets that link Journal do not build postgres-nio.
+        .target(
+            name: "PostgresJournal",
+            dependencies: [
+                "Journal",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The batch engine: workers, one VM each, over the journal.
         .target(
             name: "Batch",
-            dependencies: ["Bindings", "Journal", "JSON", "Lua", "RunConfiguration", "Runtime", "Services", "Transport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Bindings", "Journal", "PostgresJournal", "JSON", "Lua", "RunConfiguration", "Runtime", "Services", "Transport", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Emulator",

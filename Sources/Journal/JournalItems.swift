@@ -53,6 +53,12 @@ package struct ClaimedItem: Sendable, Equatable {
     package var json: String
     /// 1 on the first try, then one more for every claim (crashes and retries included).
     package var attempt: Int
+
+    package init(line: Int, json: String, attempt: Int) {
+        self.line = line
+        self.json = json
+        self.attempt = attempt
+    }
 }
 
 /// A file an item downloaded, stored with the item when it is marked done.
@@ -88,6 +94,13 @@ package struct ItemReport: Sendable, Equatable {
     package var status: ItemStatus
     package var attempts: Int
     package var error: String?
+
+    package init(line: Int, status: ItemStatus, attempts: Int, error: String?) {
+        self.line = line
+        self.status = status
+        self.attempts = attempts
+        self.error = error
+    }
 }
 
 /// What opening a journal on an input found.

@@ -8,10 +8,12 @@
 /// Work is handed out by ``claim(owner:limit:leaseSeconds:)``: up to N claimable
 /// items move to `running` under a lease (owner + expiry). An item is claimable
 /// when it is pending or its lease has expired (its worker died). The SQLite
-/// implementation serves one process; a PostgreSQL one can share a batch between
-/// machines with the same protocol (`SELECT … FOR UPDATE SKIP LOCKED` inside the
-/// claim, leases renewed by ``renewLeases(owner:leaseSeconds:)``).
+/// implementation serves one process; the PostgreSQL one (target PostgresJournal)
+/// shares a batch between machines with the same protocol.
 package protocol JournalStore: AnyObject, Sendable {
+    /// Where the journal is, as the user named it (never a password).
+    var location: String { get }
+
     /// Binds the journal to `input`. A new journal stores `rows()` (bad rows as
     /// failed items); a journal of the same content (size and SHA-256) carries on.
     /// - Throws: when the journal belongs to different content, naming both.
@@ -47,6 +49,9 @@ package protocol JournalStore: AnyObject, Sendable {
     func addRecords(_ records: [String]) throws(JournalError)
 
     func counts() throws(JournalError) -> ItemCounts
+
+    /// The whole batch at a glance, for `moonwatch status`.
+    func status() throws(JournalError) -> BatchStatus
 
     /// Every stored record, in the order they were committed.
     func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError)

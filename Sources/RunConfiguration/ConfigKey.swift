@@ -15,6 +15,8 @@ struct ConfigKey: Sendable {
         case coins
         /// `N/unit`.
         case rate
+        /// `postgres://USER@HOST[:PORT]/DB`, with no password in it.
+        case journalURL
 
         var expected: String {
             switch self {
@@ -25,6 +27,7 @@ struct ConfigKey: Sendable {
             case .positiveInteger: "an integer >= 1"
             case .coins: "a number >= 0"
             case .rate: "a rate string such as \"10/min\" (N/s, N/min or N/hour)"
+            case .journalURL: "a postgres://USER@HOST[:PORT]/DB URL without a password (name its variable in journal.password_env)"
             }
         }
     }
@@ -55,12 +58,15 @@ struct ConfigKey: Sendable {
         .init(path: "metastudio.app_user_id", type: .ascii),
         .init(path: "modelarts.endpoint", type: .url),
         .init(path: "faceedge.endpoint", type: .url),
+        .init(path: "journal.url", type: .journalURL),
+        .init(path: "journal.password_env", type: .environmentName),
+        .init(path: "journal.lease", type: .positiveInteger),
     ]
 
     static func named(_ path: String) -> ConfigKey? { all.first { $0.path == path } }
 
     /// Tables that may appear as `[headers]` (besides profiles).
-    static let sections: Set<String> = ["tryon", "huaweicloud", "huaweicloud.iam", "metastudio", "modelarts", "faceedge"]
+    static let sections: Set<String> = ["tryon", "huaweicloud", "huaweicloud.iam", "metastudio", "modelarts", "faceedge", "journal"]
 
     /// `MOONWATCH_TRYON_API_URL` for `tryon.api_url`.
     var environmentName: String {
@@ -70,7 +76,7 @@ struct ConfigKey: Sendable {
     /// Prefixes of the environment variables that must match a key.
     static let environmentSectionPrefixes = [
         "MOONWATCH_TRYON_", "MOONWATCH_HUAWEICLOUD_", "MOONWATCH_METASTUDIO_", "MOONWATCH_MODELARTS_",
-        "MOONWATCH_FACEEDGE_",
+        "MOONWATCH_FACEEDGE_", "MOONWATCH_JOURNAL_",
     ]
 
     /// The closest known key, for "did you mean" hints.

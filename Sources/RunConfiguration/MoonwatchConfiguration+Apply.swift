@@ -46,7 +46,7 @@ extension MoonwatchConfiguration {
             default: number = nil
             }
             guard let number, number >= 1, number <= Int64(Int32.max) else { throw bad(got()) }
-            concurrency = Int(number)
+            if key.path == "journal.lease" { journal.leaseSeconds = Int(number) } else { concurrency = Int(number) }
         case .coins:
             let number: Double?
             switch raw {
@@ -60,6 +60,15 @@ extension MoonwatchConfiguration {
         case .rate:
             guard let rate = RateLimit(parsing: try text()) else { throw bad(got()) }
             tryon.rate = rate
+        case .journalURL:
+            let value = try text()
+            guard value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") else { throw bad(got()) }
+            // The file is shared and committed; the password lives in the environment.
+            if let scheme = value.range(of: "://"), let at = value[scheme.upperBound...].lastIndex(of: "@"),
+               value[scheme.upperBound..<at].contains(":") {
+                throw bad("got a URL with a password in it")
+            }
+            journal.url = value
         }
         origins[key.path] = origin
     }
@@ -78,6 +87,7 @@ extension MoonwatchConfiguration {
         case "huaweicloud.iam.domain": huaweicloud.iam.domain = value
         case "huaweicloud.iam.password_env": huaweicloud.iam.passwordEnv = value
         case "metastudio.app_user_id": metastudio.appUserID = value
+        case "journal.password_env": journal.passwordEnv = value
         default: throw ServiceError(.config, "internal: no string setter for '\(path)'")
         }
     }

@@ -35,6 +35,10 @@ import Transport
 /// endpoint = "..."
 /// [faceedge]
 /// endpoint = "..."
+/// [journal]                       # moonwatch batch on PostgreSQL, shared by many machines
+/// url = "postgres://USER@HOST:5432/DB"   # no password here: it is read from password_env
+/// password_env = "MOONWATCH_PG_PASSWORD" # default PGPASSWORD
+/// lease = 60                      # seconds an item stays claimed without its worker's heartbeat
 /// ```
 ///
 /// **Profiles**: `[profiles.NAME]` holds any top-level key and
@@ -50,7 +54,7 @@ import Transport
 /// `MOONWATCH_TRYON_API_URL`, `MOONWATCH_HUAWEICLOUD_PROJECT_ID`,
 /// `MOONWATCH_HUAWEICLOUD_IAM_ENDPOINT`, ... Values are parsed by the key's
 /// type. A `MOONWATCH_TRYON_*`, `MOONWATCH_HUAWEICLOUD_*`,
-/// `MOONWATCH_METASTUDIO_*`, `MOONWATCH_MODELARTS_*` or `MOONWATCH_FACEEDGE_*`
+/// `MOONWATCH_METASTUDIO_*`, `MOONWATCH_MODELARTS_*`, `MOONWATCH_FACEEDGE_*` or `MOONWATCH_JOURNAL_*`
 /// variable that matches no key is an error (a typo would otherwise be
 /// silently ignored); other `MOONWATCH_*` variables belong to the CLI.
 ///
@@ -67,12 +71,28 @@ package struct MoonwatchConfiguration: Sendable, Equatable {
     package var metastudio = MetaStudio()
     package var modelarts = Endpoint()
     package var faceedge = Endpoint()
+    package var journal = Journal()
     /// The profile that was applied, if any.
     package var profile: String?
     /// Where each set key came from (`moonwatch.toml:12`, `MOONWATCH_OUT`, `--out`).
     package var origins: [String: String] = [:]
 
     package init() {}
+
+    /// `[journal]`: a batch shared by many machines (docs/journal.md §7).
+    package struct Journal: Sendable, Equatable {
+        /// The PostgreSQL journal `moonwatch batch` uses when `--state` names none.
+        package var url: String?
+        /// The variable holding the password (else PGPASSWORD).
+        package var passwordEnv: String?
+        /// How long a claimed item stays claimed without its worker's heartbeat.
+        package var leaseSeconds = 60
+
+        /// The password for a PostgreSQL journal, from the environment.
+        package func password(environment: [String: String]) -> String? {
+            environment[passwordEnv ?? "PGPASSWORD"]
+        }
+    }
 
     /// `[tryon]`.
     package struct TryOn: Sendable, Equatable {

@@ -9,7 +9,7 @@ struct Moonwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moonwatch",
         abstract: "Run Lua workflow scripts that watch cloud AI jobs and fetch their results.",
-        subcommands: [RunCommand.self, BatchCommand.self, CheckCommand.self, EmulatorCommand.self, TypesCommand.self]
+        subcommands: [RunCommand.self, BatchCommand.self, ReportCommand.self, StatusCommand.self, CheckCommand.self, EmulatorCommand.self, TypesCommand.self]
     )
 }
 

@@ -53,7 +53,8 @@ final class InProcessBatch {
         let hub = ServiceHub(configuration: configuration, environment: environment, transport: transport, logger: logger, redactor: redactor)
         let downloader = Downloader(outDirectory: out, counters: hub.counters, redactor: redactor, logger: logger)
         let settings = BatchSettings(
-            scriptPath: path(script), inputPath: path(input), statePath: state ?? out + "/.moonwatch/state.sqlite",
+            scriptPath: path(script), inputPath: path(input),
+            journal: try JournalAddress(state ?? out + "/.moonwatch/state.sqlite", password: nil),
             outDirectory: out, runtimeOptions: RuntimeOptions(logger: logger), hub: hub, downloader: downloader,
             concurrency: concurrency, workers: workers, retryFailed: retryFailed, maxFailures: maxFailures,
             logger: logger, redactor: redactor)

@@ -13,20 +13,20 @@ import Synchronization
 /// item's records are appended after its transaction commits: a crash between
 /// the commit and the append is repaired by the next start's rewrite.
 /// `report.jsonl` is written whole (to a temporary file, then renamed) when the run ends.
-final class BatchOutput: Sendable {
+package final class BatchOutput: Sendable {
     let outDirectory: String
     private let writer: Mutex<RecordWriter>
 
-    init(outDirectory: String) {
+    package init(outDirectory: String) {
         self.outDirectory = outDirectory
         writer = Mutex(RecordWriter(outDirectory: outDirectory))
     }
 
-    var recordsPath: String { outDirectory + "/records.jsonl" }
-    var reportPath: String { outDirectory + "/report.jsonl" }
+    package var recordsPath: String { outDirectory + "/records.jsonl" }
+    package var reportPath: String { outDirectory + "/report.jsonl" }
 
     /// Replaces `records.jsonl` with the records the journal holds.
-    func rewriteRecords(from journal: any JournalStore) throws {
+    package func rewriteRecords(from journal: any JournalStore) throws {
         var bytes: [UInt8] = []
         try journal.forEachRecord { record in
             bytes += record.utf8
@@ -43,7 +43,7 @@ final class BatchOutput: Sendable {
     }
 
     /// Writes one line per item: `{"line":N,"outcome":"done","attempts":1,"error":null}`.
-    func writeReport(from journal: any JournalStore) throws {
+    package func writeReport(from journal: any JournalStore) throws {
         var bytes: [UInt8] = []
         try journal.forEachItem { item in
             let line: JSONValue = .object([

@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import Logging
+import PostgresJournal
 import Lua
 import Runtime
 import Services
@@ -11,7 +12,7 @@ import Services
 package final class BatchSession: Sendable {
     /// Live counts, for a progress line.
     package let counters: BatchCounters
-    private let journal: SQLiteJournal
+    private let journal: any JournalStore
     private let shared: BatchShared
     private let workers: BatchRun
     private let maxFailures: FailureLimit
@@ -27,13 +28,13 @@ package final class BatchSession: Sendable {
             throw BatchSetupError(error.message)
         }
         let logger = settings.logger
-        let journal: SQLiteJournal
+        let journal: any JournalStore
         let counts: ItemCounts
         do throws(JournalError) {
             let file = try InputFile(path: settings.inputPath)
-            journal = try SQLiteJournal(path: settings.statePath)
+            journal = try settings.journal.open(logger: logger)
             let prepared = try journal.prepare(input: file.identity) { file.rows() }
-            if case .resumed = prepared { logger.info("resuming the batch of \(file.identity) from \(journal.path)") }
+            if case .resumed = prepared { logger.info("resuming the batch of \(file.identity) from \(journal.location)") }
             if settings.retryFailed {
                 let retried = try journal.retryFailed()
                 logger.info("--retry-failed: \(retried) failed item(s) to redo")
@@ -48,8 +49,12 @@ package final class BatchSession: Sendable {
         try output.rewriteRecords(from: journal)
         let counters = BatchCounters(total: counts.total, doneBefore: counts[.done], failedBefore: counts[.failed])
         let shared = BatchShared(
-            journal: journal, output: output, counters: counters, logger: logger,
-            concurrency: settings.concurrency, workerCount: settings.workers)
+            journal: journal, isShared: settings.journal.isShared, leaseSeconds: settings.leaseSeconds, output: output,
+            counters: counters, logger: logger, concurrency: settings.concurrency, workerCount: settings.workers)
+        if let postgres = journal as? PostgresJournal {
+            // Every machine of the batch charges the same coins.
+            settings.hub.budget.share(through: JournalCoinLedger(journal: postgres))
+        }
         workers = BatchRun(
             shared: shared,
             recipe: RuntimeRecipe(

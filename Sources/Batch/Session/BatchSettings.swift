@@ -7,8 +7,12 @@ import Services
 package struct BatchSettings: Sendable {
     package var scriptPath: String
     package var inputPath: String
-    /// The journal's path; `:memory:` keeps nothing.
-    package var statePath: String
+    /// The journal: a SQLite path (`:memory:` keeps nothing) or a shared PostgreSQL database.
+    package var journal: JournalAddress
+    /// How long a claimed item stays claimed without a heartbeat: what a dead
+    /// worker's items wait before others take them (a shared journal's; SQLite
+    /// gives a dead run's items back when it is next opened).
+    package var leaseSeconds: Double
     /// Where `records.jsonl` and `report.jsonl` go.
     package var outDirectory: String
     package var runtimeOptions: RuntimeOptions
@@ -26,13 +30,14 @@ package struct BatchSettings: Sendable {
     package var redactor: Redactor
 
     package init(
-        scriptPath: String, inputPath: String, statePath: String, outDirectory: String, runtimeOptions: RuntimeOptions,
+        scriptPath: String, inputPath: String, journal: JournalAddress, leaseSeconds: Double = 600, outDirectory: String, runtimeOptions: RuntimeOptions,
         hub: ServiceHub, downloader: Downloader, concurrency: Int, workers: Int, retryFailed: Bool = false,
         maxFailures: FailureLimit = .count(0), logger: Logger, redactor: Redactor
     ) {
         self.scriptPath = scriptPath
         self.inputPath = inputPath
-        self.statePath = statePath
+        self.journal = journal
+        self.leaseSeconds = leaseSeconds
         self.outDirectory = outDirectory
         self.runtimeOptions = runtimeOptions
         self.hub = hub

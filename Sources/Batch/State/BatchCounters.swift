@@ -1,3 +1,4 @@
+import Journal
 import Synchronization
 
 /// Live item counts of one batch run, shared by the workers and the progress line.
@@ -12,6 +13,9 @@ package final class BatchCounters: Sendable {
     package let inFlight = Atomic<Int>(0)
     package let bytesDownloaded = Atomic<Int>(0)
     package let filesDownloaded = Atomic<Int>(0)
+    /// The whole batch, every machine's work, as the journal last said; nil
+    /// when this process is the only one working on it (a SQLite journal).
+    package let batchWide = Mutex<ItemCounts?>(nil)
 
     init(total: Int, doneBefore: Int, failedBefore: Int) {
         self.total = total

@@ -15,8 +15,10 @@ final class BatchShared: Sendable {
     /// Lua tasks per VM working on items.
     let concurrency: Int
     let workerCount: Int
-    /// Leases outlive any item by far; the run renews them meanwhile (see `BatchRun`).
-    let leaseSeconds: Double = 600
+    /// Renewed every quarter of it meanwhile (see `BatchRun`).
+    let leaseSeconds: Double
+    /// Other processes work on the same batch: the progress line reads the whole batch from the journal.
+    let isShared: Bool
     let started = Date()
     /// Set to stop claiming items: a signal, or a failure that every item would share.
     let stopping = Atomic<Bool>(false)
@@ -24,8 +26,13 @@ final class BatchShared: Sendable {
     let configurationError = Mutex<String?>(nil)
     let lanesFinished: WorkerBarrier
 
-    init(journal: any JournalStore, output: BatchOutput, counters: BatchCounters, logger: Logger, concurrency: Int, workerCount: Int) {
+    init(
+        journal: any JournalStore, isShared: Bool, leaseSeconds: Double, output: BatchOutput, counters: BatchCounters,
+        logger: Logger, concurrency: Int, workerCount: Int
+    ) {
         self.journal = journal
+        self.isShared = isShared
+        self.leaseSeconds = leaseSeconds
         self.output = output
         self.counters = counters
         self.logger = logger

@@ -31,6 +31,8 @@ final class BatchRun: Sendable {
         let group = DispatchGroup()
         let leases = renewLeasesPeriodically()
         defer { leases.cancel() }
+        let counts = shared.isShared ? refreshBatchCountsPeriodically() : nil
+        defer { counts?.cancel() }
         for index in 0..<shared.workerCount {
             group.enter()
             let thread = Thread { [self] in
@@ -79,17 +81,32 @@ final class BatchRun: Sendable {
     }
 
     /// Leases outlive any ordinary item; long ones (a try-on cold start) keep theirs by renewal.
+    /// In a shared journal the renewal is also this process's heartbeat, so it starts at once.
     private func renewLeasesPeriodically() -> any DispatchSourceTimer {
         let shared = self.shared
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "moonwatch.leases"))
         let period = shared.leaseSeconds / 4
-        timer.schedule(deadline: .now() + period, repeating: period)
+        timer.schedule(deadline: .now() + (shared.isShared ? 0 : period), repeating: period)
         timer.setEventHandler {
             do throws(JournalError) {
                 try shared.journal.renewLeases(owner: shared.owner, leaseSeconds: shared.leaseSeconds)
             } catch {
                 shared.logger.error("cannot renew the leases: \(error.message)")
             }
+        }
+        timer.resume()
+        return timer
+    }
+
+    /// The progress line of a shared batch shows every machine's work: a count
+    /// query every two seconds, cheap beside the batch's own traffic.
+    private func refreshBatchCountsPeriodically() -> any DispatchSourceTimer {
+        let shared = self.shared
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "moonwatch.batch-counts"))
+        timer.schedule(deadline: .now(), repeating: 2)
+        timer.setEventHandler {
+            guard let counts = try? shared.journal.counts() else { return }
+            shared.counters.batchWide.withLock { $0 = counts }
         }
         timer.resume()
         return timer

@@ -18,6 +18,8 @@ package final class SQLiteJournal: JournalStore {
     /// The state path as given.
     package let path: String
 
+    package var location: String { path }
+
     /// Opens or creates the journal at `path` (its folder is created), or an
     /// in-memory one for `:memory:`.
     package init(path: String) throws(JournalError) {
@@ -31,6 +33,7 @@ package final class SQLiteJournal: JournalStore {
         try connection.execute("PRAGMA synchronous = NORMAL")
         try connection.transaction { () throws(JournalError) in
             try connection.execute(SQLiteSchema.statements)
+            try Self.addMissingColumns(connection)
             try connection.statement(
                 "UPDATE items SET status = 'pending', lease_owner = NULL, lease_expires = NULL WHERE status = 'running'"
             ).run()
@@ -90,9 +93,9 @@ package final class SQLiteJournal: JournalStore {
                 claimed.reserveCapacity(lines.count)
                 for line in lines {
                     let update = try db.statement("""
-                        UPDATE items SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires = ?
+                        UPDATE items SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires = ?, claimed_at = ?
                         WHERE line = ? RETURNING input, attempts
-                        """).bind(.text(owner), .real(now + leaseSeconds), .integer(line))
+                        """).bind(.text(owner), .real(now + leaseSeconds), .real(now), .integer(line))
                     guard try update.step() else { continue }
                     claimed.append(ClaimedItem(line: line, json: update.text(0) ?? "{}", attempt: update.integer(1)))
                     _ = try update.step()
@@ -114,9 +117,9 @@ package final class SQLiteJournal: JournalStore {
         try withConnection { db throws(JournalError) -> Bool in
             try db.transaction { () throws(JournalError) -> Bool in
                 try db.statement("""
-                    UPDATE items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL
+                    UPDATE items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL, finished_at = ?
                     WHERE line = ? AND status = 'running' AND lease_owner = ?
-                    """).bind(.integer(line), .text(owner)).run()
+                    """).bind(.real(Self.now()), .integer(line), .text(owner)).run()
                 guard db.changes == 1 else { return false }
                 for record in records {
                     try db.statement("INSERT INTO records (item, json) VALUES (?, ?)").bind(.integer(line), .text(record)).run()
@@ -133,9 +136,9 @@ package final class SQLiteJournal: JournalStore {
     package func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
         try withConnection { db throws(JournalError) -> Bool in
             try db.statement("""
-                UPDATE items SET status = 'failed', last_error = ?, lease_owner = NULL, lease_expires = NULL
+                UPDATE items SET status = 'failed', last_error = ?, lease_owner = NULL, lease_expires = NULL, finished_at = ?
                 WHERE line = ? AND status = 'running' AND lease_owner = ?
-                """).bind(.text(error), .integer(line), .text(owner)).run()
+                """).bind(.text(error), .real(Self.now()), .integer(line), .text(owner)).run()
             return db.changes == 1
         }
     }
@@ -196,6 +199,46 @@ package final class SQLiteJournal: JournalStore {
                     line: query.integer(0), status: query.text(1).flatMap(ItemStatus.init(rawValue:)) ?? .pending,
                     attempts: query.integer(2), error: query.text(3)))
             }
+        }
+    }
+
+    package func status() throws(JournalError) -> BatchStatus {
+        let now = Self.now()
+        let counts = try counts()
+        return try withConnection { db throws(JournalError) -> BatchStatus in
+            var input = ""
+            let stored = try db.statement("SELECT path, size, sha256 FROM input WHERE id = 1")
+            if try stored.step() {
+                input = InputIdentity(path: stored.text(0) ?? "", size: stored.integer(1), sha256: stored.text(2) ?? "").description
+            }
+            var oldest: BatchStatus.Lease?
+            let lease = try db.statement("""
+                SELECT line, lease_owner, claimed_at, lease_expires FROM items
+                WHERE status = 'running' AND claimed_at IS NOT NULL ORDER BY claimed_at LIMIT 1
+                """)
+            if try lease.step() {
+                oldest = BatchStatus.Lease(
+                    line: lease.integer(0), owner: lease.text(1) ?? "", claimed: Date(timeIntervalSince1970: lease.real(2)),
+                    expires: Date(timeIntervalSince1970: lease.real(3)))
+            }
+            let recent = try db.statement("SELECT COUNT(*), MIN(finished_at) FROM items WHERE finished_at > ?")
+                .bind(.real(now - BatchStatus.recentWindow))
+            guard try recent.step() else { throw JournalError("the journal \(path) answered no count") }
+            let finished = recent.integer(0)
+            let window = finished > 0 ? max(1, now - recent.real(1)) : BatchStatus.recentWindow
+            // One process holds a SQLite journal, and only while no other can open it: no workers to list.
+            return BatchStatus(
+                location: path, input: input, counts: counts, workers: [], oldestLease: oldest,
+                finishedRecently: finished, window: window, now: Date(timeIntervalSince1970: now))
+        }
+    }
+
+    private static func addMissingColumns(_ connection: SQLiteConnection) throws(JournalError) {
+        for added in SQLiteSchema.addedColumns {
+            let columns = try connection.statement("SELECT name FROM pragma_table_info(?)").bind(.text(added.table))
+            var present = false
+            while try columns.step() { present = present || columns.text(0) == added.column }
+            if !present { try connection.execute("ALTER TABLE \(added.table) ADD COLUMN \(added.column) \(added.type)") }
         }
     }
 

@@ -17,7 +17,9 @@ enum SQLiteSchema {
             attempts INTEGER NOT NULL DEFAULT 0,
             last_error TEXT,
             lease_owner TEXT,
-            lease_expires REAL              -- Unix time
+            lease_expires REAL,             -- Unix time
+            claimed_at REAL,                -- Unix time, for status: the oldest lease
+            finished_at REAL                -- Unix time, for status: the recent rate
         );
         CREATE INDEX IF NOT EXISTS items_by_status ON items (status, line);
         -- Records emitted by done items (item NULL: emitted in setup or done).
@@ -35,4 +37,10 @@ enum SQLiteSchema {
             sha256 TEXT
         );
         """
+
+    /// Columns added after the first release, for journals created before them.
+    static let addedColumns: [(table: String, column: String, type: String)] = [
+        ("items", "claimed_at", "REAL"),
+        ("items", "finished_at", "REAL"),
+    ]
 }

@@ -44,11 +44,11 @@ package struct ServiceCaller: Sendable {
 
     /// Sends `request` once (no retry).
     package func sendOnce(
-        _ request: ServiceRequest, beforeSend: (@Sendable () throws(ServiceError) -> Void)? = nil
+        _ request: ServiceRequest, beforeSend: (@Sendable () async throws(ServiceError) -> Void)? = nil
     ) async throws(ServiceError) -> ServiceResponse {
         do {
             try await limiter?.acquire()
-            try beforeSend?()
+            try await beforeSend?()
             counters.countRequest(service.rawValue)
             logger?.trace(
                 "request",

@@ -64,11 +64,17 @@ package struct TryOnClient: Sendable {
         let backoff = blockBackoff
         return try await caller.withRetries { _ in
             try budget.check()
-            let response = try await caller.sendOnce(sealed) { () throws(ServiceError) in try budget.charge() }
+            let response = try await caller.sendOnce(sealed) { () async throws(ServiceError) in try await budget.charge() }
             if Self.isFirewallBlock(response) { throw Self.blocked(response, caller: caller, backoff: backoff) }
-            return try Self.interpret(
-                response, infID: infID, ossURL: ossURL, budget: budget, redactor: caller.redactor,
-                wallNow: caller.clock.wallNow(), unknown: caller.noteUnknownState)
+            let outcome = Result { () throws(ServiceError) in
+                try Self.interpret(
+                    response, infID: infID, ossURL: ossURL, redactor: caller.redactor,
+                    wallNow: caller.clock.wallNow(), unknown: caller.noteUnknownState)
+            }
+            if case .failure(let error) = outcome, error.kind == .insufficientCoins {
+                await budget.markExhausted("state -2 for infId \(infID)")
+            }
+            return try outcome.get()
         }
     }
 
@@ -109,7 +115,7 @@ package struct TryOnClient: Sendable {
     }
 
     static func interpret(
-        _ response: ServiceResponse, infID: Int64, ossURL: String, budget: CoinBudget, redactor: Redactor,
+        _ response: ServiceResponse, infID: Int64, ossURL: String, redactor: Redactor,
         wallNow: Double, unknown: (String) -> Void
     ) throws(ServiceError) -> ServiceResult {
         let service = ServiceName.tryon.rawValue
@@ -139,7 +145,6 @@ package struct TryOnClient: Sendable {
         let stateValue = data["state"]
         let state = stateValue?.int64Value
         if state == -2 {
-            budget.markExhausted("state -2 for infId \(infID)")
             throw ServiceError(
                 .insufficientCoins,
                 "the try-on account is out of coins (state -2 for infId \(infID)); no further try-on queries are sent",

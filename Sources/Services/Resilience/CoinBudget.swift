@@ -8,10 +8,16 @@ import Transport
 /// take the spending past `maxCoins`, and refuses every query (kind
 /// `insufficient_coins`) once the service has answered state -2. Amounts are
 /// kept in thousandths of a coin so no rounding can let one query too many through.
+///
+/// A batch shared by several machines puts the budget in its journal
+/// (``share(through:)``): each charge is then an atomic update there, so the
+/// machines together never pass `max_coins`, and one machine's state -2 stops
+/// them all. This object then only caches what the ledger last said.
 package final class CoinBudget: Sendable {
     package let maxMilliCoins: Int?
     package let costMilliCoins: Int
     private let counters: RunCounters?
+    private let ledger = Mutex<(any SharedCoinLedger)?>(nil)
 
     private struct State {
         var spent = 0
@@ -58,21 +64,42 @@ package final class CoinBudget: Sendable {
         return nil
     }
 
+    /// Keeps the budget in `ledger` from now on (before the first query).
+    package func share(through ledger: any SharedCoinLedger) {
+        self.ledger.withLock { $0 = ledger }
+    }
+
     /// Charges one query, or throws without charging.
-    package func charge() throws(ServiceError) {
+    package func charge() async throws(ServiceError) {
         let cost = costMilliCoins
-        let refused: ServiceError? = state.withLock { state in
-            if let refused = self.refusal(for: state) { return refused }
-            state.spent += cost
-            return nil
+        if let ledger = ledger.withLock({ $0 }) {
+            try check()
+            let answer = try await ledger.charge(milliCoins: cost, maxMilliCoins: maxMilliCoins)
+            state.withLock { state in
+                state.spent = answer.spentMilliCoins
+                if let reason = answer.exhausted, state.exhausted == nil { state.exhausted = reason }
+            }
+            guard answer.charged else {
+                // What every machine together spent is what refused this one.
+                try check()
+                throw ServiceError(.budget, "try-on coin budget reached", service: "tryon", retryable: false)
+            }
+        } else {
+            let refused: ServiceError? = state.withLock { state in
+                if let refused = self.refusal(for: state) { return refused }
+                state.spent += cost
+                return nil
+            }
+            if let refused { throw refused }
         }
-        if let refused { throw refused }
         counters?.addMilliCoins(cost)
     }
 
-    /// Records a state -2 answer: every later ``charge()`` is refused.
-    package func markExhausted(_ reason: String) {
+    /// Records a state -2 answer: every later ``charge()`` is refused, on every
+    /// machine when the budget is shared.
+    package func markExhausted(_ reason: String) async {
         state.withLock { if $0.exhausted == nil { $0.exhausted = reason } }
+        await ledger.withLock({ $0 })?.markExhausted(reason)
     }
 
     static func coins(_ milli: Int) -> String {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Batch
 import Foundation
+import Journal
 import Services
 import Transport
 
@@ -24,8 +25,13 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: "Lua VMs, each on its own thread (default: the number of cores).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "The journal (default: OUT/.moonwatch/state.sqlite; :memory: keeps nothing).")
+    @Option(name: .long, help: ArgumentHelp(
+        "The journal: a SQLite path (default: OUT/.moonwatch/state.sqlite; :memory: keeps nothing), or postgres://USER@HOST[:PORT]/DB to share the batch between machines (default: [journal] url).",
+        valueName: "path-or-url"))
     var state: String?
+
+    @Option(name: .long, help: "Seconds a shared journal's item stays claimed without its worker's heartbeat (default: [journal] lease, 60).")
+    var lease: Int?
 
     @Flag(name: .long, help: "Redo the items that failed in earlier runs.")
     var retryFailed = false
@@ -38,6 +44,7 @@ struct BatchCommand: ParsableCommand {
 
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be 1 or more") }
+        if let lease, lease < 4 { throw ValidationError("--lease must be 4 seconds or more") }
         guard workers >= 1 else { throw ValidationError("--workers must be 1 or more") }
     }
 
@@ -52,10 +59,18 @@ struct BatchCommand: ParsableCommand {
         }
         defer { setup.shutdown() }
         let out = setup.configuration.out
+        let journal: JournalAddress
+        do {
+            journal = try JournalAddress.of(state: state, configuration: setup.configuration, redactor: redactor)
+        } catch {
+            throw usageFailure(error.message)
+        }
         let session: BatchSession
         do {
             session = try BatchSession(BatchSettings(
-                scriptPath: script, inputPath: input, statePath: state ?? out + "/.moonwatch/state.sqlite", outDirectory: out,
+                scriptPath: script, inputPath: input, journal: journal,
+                leaseSeconds: journal.isShared ? Double(lease ?? setup.configuration.journal.leaseSeconds) : 600,
+                outDirectory: out,
                 runtimeOptions: options.runtimeOptions(logger: logger), hub: setup.hub, downloader: setup.downloader,
                 concurrency: concurrency ?? setup.configuration.concurrency, workers: workers, retryFailed: retryFailed,
                 maxFailures: maxFailures, logger: logger, redactor: redactor))

@@ -9,13 +9,24 @@ struct BatchProgressLine: Sendable {
     let requests: RunCounters
     let started: Date
 
+    /// A shared batch (several machines) shows the whole batch, then this machine's share.
     func text(now: Date = Date()) -> String {
-        let done = counters.doneBefore + counters.done.load(ordering: .relaxed)
-        let failed = counters.failedBefore + counters.failed.load(ordering: .relaxed)
+        let doneHere = counters.done.load(ordering: .relaxed)
+        let failedHere = counters.failed.load(ordering: .relaxed)
         let elapsed = now.timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(counters.finishedThisRun) / elapsed : 0
-        let eta = rate > 0 ? Format.duration(Double(counters.remaining) / rate) : "?"
-        return "done \(done)/\(counters.total) · failed \(failed) · in flight \(counters.inFlight.load(ordering: .relaxed))"
+        let head: String
+        let eta: String
+        if let batch = counters.batchWide.withLock({ $0 }) {
+            let remaining = batch[.pending] + batch[.running]
+            eta = rate > 0 ? "≤ " + Format.duration(Double(remaining) / rate) : "?"
+            head = "batch done \(batch[.done])/\(batch.total) · failed \(batch[.failed])"
+                + " · this machine done \(doneHere) · failed \(failedHere)"
+        } else {
+            eta = rate > 0 ? Format.duration(Double(counters.remaining) / rate) : "?"
+            head = "done \(counters.doneBefore + doneHere)/\(counters.total) · failed \(counters.failedBefore + failedHere)"
+        }
+        return head + " · in flight \(counters.inFlight.load(ordering: .relaxed))"
             + " · polls \(requests.snapshot.totalRequests) · \(Format.bytes(counters.bytesDownloaded.load(ordering: .relaxed)))"
             + " · \(String(format: "%.1f", rate)) items/s · ETA \(eta)"
     }

@@ -1,0 +1,397 @@
+import Foundation
+import Journal
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The shared journal: one batch in PostgreSQL, worked on by any number of
+/// processes on any number of machines (docs/journal.md §7).
+///
+/// A batch is keyed by its input's content (size and SHA-256), so machines that
+/// hold the input at different paths join the same batch, and another input in
+/// the same database is another batch. Every call is one statement (a claim, a
+/// commit with its records and downloads) or one short transaction, made safe
+/// to repeat: ``PostgresBridge`` repeats a call whose connection was lost, and a
+/// commit that did land before the loss is then recognised by its owner
+/// (`finished_by`), a claim by its token, so nothing is committed twice or lost.
+package final class PostgresJournal: JournalStore {
+    let bridge: PostgresBridge
+    private let logger: Logger
+    private let boundBatch = Mutex<Bound?>(nil)
+
+    /// The batch this journal was bound to by ``prepare(input:rows:)`` or ``select(_:)``.
+    private struct Bound {
+        var id: Int64
+        var input: String
+    }
+
+    package var location: String { bridge.location.description }
+
+    /// Connects (one probe connection first, so a wrong password or a missing
+    /// database is named at once instead of the pool retrying it forever) and
+    /// migrates the schema.
+    /// - Parameter password: used when the URL holds none.
+    package init(location: PostgresLocation, password: String?, logger: Logger) throws(JournalError) {
+        self.logger = logger
+        try Self.probe(location, password: password, logger: logger)
+        bridge = PostgresBridge(location: location, configuration: try location.clientConfiguration(password: password), logger: logger)
+        do {
+            try bridge.run("set up the schema") { client in try await PostgresSchema.migrate(client, logger: Self.quiet) }
+        } catch {
+            bridge.shutdown()
+            throw error
+        }
+    }
+
+    deinit { bridge.shutdown() }
+
+    /// postgres-nio logs every query at debug level; its messages are not the user's.
+    static let quiet = Logger(label: "moonwatch.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private static func probe(_ location: PostgresLocation, password: String?, logger: Logger) throws(JournalError) {
+        let configuration = try location.connectionConfiguration(password: password)
+        let outcome = Mutex<Result<Void, any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            let result: Result<Void, any Error>
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
+                try await connection.close()
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
+        // connectTimeout bounds the TCP connect; this bounds a server that accepts and never answers.
+        if finished.wait(timeout: .now() + 20) == .timedOut {
+            outcome.withLock { $0 = $0 ?? .failure(PostgresFailure.timedOut(after: 20)) }
+        }
+        if case .failure(let error) = outcome.withLock({ $0! }) {
+            throw JournalError("cannot open the journal \(location.place): \(PostgresFailure(error).describe(location))")
+        }
+    }
+
+    func batch() throws(JournalError) -> Int64 { try bound().id }
+
+    /// The input of the batch bound, as status shows it.
+    func boundInput() throws(JournalError) -> String { try bound().input }
+
+    private func bound() throws(JournalError) -> Bound {
+        guard let bound = boundBatch.withLock({ $0 }) else {
+            throw JournalError("the journal \(location) is not bound to a batch yet")
+        }
+        return bound
+    }
+
+    // MARK: Binding to a batch
+
+    package func prepare(input: InputIdentity, rows: () throws(JournalError) -> [InputRow]) throws(JournalError) -> PrepareOutcome {
+        let sha256 = input.sha256
+        let size = Int64(input.size)
+        if let id = try findBatch(sha256: sha256, size: size, input: input) {
+            boundBatch.withLock { $0 = Bound(id: id, input: input.description) }
+            return .resumed
+        }
+        let all = try rows()
+        let name = (input.path as NSString).lastPathComponent
+        let created: (id: Int64, created: Bool) = try bridge.run("create the batch") { client in
+            try await client.withTransaction(logger: Self.quiet) { connection in
+                // Machines starting together: one creates the batch, the others wait here and join it.
+                try await connection.query("SELECT pg_advisory_xact_lock(7262353, hashtext(\(sha256)))", logger: Self.quiet)
+                for try await id in try await connection.query(
+                    "SELECT id FROM moonwatch.batches WHERE sha256 = \(sha256)", logger: Self.quiet
+                ).decode(Int64.self) {
+                    return (id, false)
+                }
+                var id: Int64 = 0
+                for try await value in try await connection.query(
+                    "INSERT INTO moonwatch.batches (sha256, size, input_name) VALUES (\(sha256), \(size), \(name)) RETURNING id",
+                    logger: Self.quiet
+                ).decode(Int64.self) {
+                    id = value
+                }
+                for chunk in stride(from: 0, to: all.count, by: 5000) {
+                    let rows = all[chunk..<min(all.count, chunk + 5000)]
+                    let lines = rows.map { Int32($0.line) }
+                    // unnest cannot carry NULL through a text[] bound from Swift: '' stands for it.
+                    let inputs = rows.map { $0.json ?? "" }
+                    let problems = rows.map { $0.problem ?? "" }
+                    try await connection.query("""
+                        INSERT INTO moonwatch.items (batch, line, input, status, last_error)
+                        SELECT \(id), line, NULLIF(input, ''), CASE WHEN input = '' THEN 'failed' ELSE 'pending' END,
+                               NULLIF(problem, '')
+                        FROM unnest(\(lines)::integer[], \(inputs)::text[], \(problems)::text[]) AS row (line, input, problem)
+                        """, logger: Self.quiet)
+                }
+                return (id, true)
+            }
+        }
+        boundBatch.withLock { $0 = Bound(id: created.id, input: input.description) }
+        if created.created { return .created(rows: all.count) }
+        return .resumed
+    }
+
+    private func findBatch(sha256: String, size: Int64, input: InputIdentity) throws(JournalError) -> Int64? {
+        let found: (Int64, Int64)? = try bridge.run("find the batch") { client in
+            for try await row in try await client.query(
+                "SELECT id, size FROM moonwatch.batches WHERE sha256 = \(sha256)", logger: Self.quiet
+            ).decode((Int64, Int64).self) {
+                return row
+            }
+            return nil
+        }
+        guard let (id, storedSize) = found else { return nil }
+        guard storedSize == size else {
+            throw JournalError("the journal \(location) holds a batch with the SHA-256 of \(input) but \(storedSize) bytes; it is corrupt")
+        }
+        return id
+    }
+
+    /// Binds to an existing batch, for `moonwatch report` and `status`: the only
+    /// one, or the one whose input SHA-256 starts with `sha256Prefix`.
+    /// - Throws: when no batch, or more than one, matches, listing the batches.
+    package func select(sha256Prefix: String?) throws(JournalError) {
+        let batches: [(Int64, String, String, Date)] = try bridge.run("list the batches") { client in
+            var found: [(Int64, String, String, Date)] = []
+            for try await row in try await client.query(
+                "SELECT id, sha256, input_name, created_at FROM moonwatch.batches ORDER BY id", logger: Self.quiet
+            ).decode((Int64, String, String, Date).self) {
+                found.append(row)
+            }
+            return found
+        }
+        let matching = batches.filter { sha256Prefix.map($0.1.hasPrefix) ?? true }
+        guard matching.count == 1, let (id, sha256, name, _) = matching.first else {
+            let listed = batches.map { "\($0.2) (sha256 \($0.1.prefix(12)), created \($0.3))" }.joined(separator: "; ")
+            if batches.isEmpty { throw JournalError("the journal \(location) holds no batch yet") }
+            let what = matching.isEmpty ? "no batch matches \(sha256Prefix ?? "")" : "it holds \(matching.count) batches"
+            throw JournalError("\(what) in the journal \(location): name one with --batch SHA256-PREFIX or --input FILE: \(listed)")
+        }
+        boundBatch.withLock { $0 = Bound(id: id, input: "\(name) (sha256 \(sha256.prefix(12))…)") }
+    }
+
+    // MARK: Work
+
+    package func retryFailed() throws(JournalError) -> Int {
+        let batch = try batch()
+        return try bridge.run("retry the failed items") { client in
+            try await client.withConnection { connection in
+                let rows = try await connection.query("""
+                    UPDATE moonwatch.items SET status = 'pending', finished_by = NULL, finished_at = NULL
+                    WHERE batch = \(batch) AND status = 'failed' AND input IS NOT NULL RETURNING line
+                    """, logger: Self.quiet)
+                var count = 0
+                for try await _ in rows { count += 1 }
+                return count
+            }
+        }
+    }
+
+    package func claim(owner: String, limit: Int, leaseSeconds: Double) throws(JournalError) -> [ClaimedItem] {
+        let batch = try batch()
+        let token = UUID()
+        let claimed: [ClaimedItem] = try bridge.run("claim items") { client in
+            // A repeat after a lost connection first looks for what the lost attempt claimed.
+            let earlier = try await Self.items(client, """
+                SELECT line, input, attempts FROM moonwatch.items
+                WHERE batch = \(batch) AND claim_token = \(token) AND status = 'running' AND lease_owner = \(owner)
+                """)
+            if !earlier.isEmpty { return earlier }
+            return try await Self.items(client, """
+                WITH picked AS (
+                    SELECT line FROM moonwatch.items
+                    WHERE batch = \(batch) AND (status = 'pending' OR (status = 'running' AND lease_expires < now()))
+                    ORDER BY line LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                )
+                UPDATE moonwatch.items AS item SET status = 'running', attempts = item.attempts + 1,
+                    lease_owner = \(owner), lease_expires = now() + make_interval(secs => \(leaseSeconds)),
+                    claimed_at = now(), claim_token = \(token)
+                FROM picked WHERE item.batch = \(batch) AND item.line = picked.line
+                RETURNING item.line, item.input, item.attempts
+                """)
+        }
+        return claimed.sorted { $0.line < $1.line }
+    }
+
+    private static func items(_ client: PostgresClient, _ query: PostgresQuery) async throws -> [ClaimedItem] {
+        var items: [ClaimedItem] = []
+        for try await (line, json, attempt) in try await client.query(query, logger: quiet).decode((Int, String?, Int).self) {
+            items.append(ClaimedItem(line: line, json: json ?? "{}", attempt: attempt))
+        }
+        return items
+    }
+
+    /// Also the heartbeat `moonwatch status` reads: the owner's row says it is alive.
+    package func renewLeases(owner: String, leaseSeconds: Double) throws(JournalError) {
+        let batch = try batch()
+        _ = try bridge.run("renew the leases") { client in
+            try await client.query("""
+                WITH renewed AS (
+                    UPDATE moonwatch.items SET lease_expires = now() + make_interval(secs => \(leaseSeconds))
+                    WHERE batch = \(batch) AND status = 'running' AND lease_owner = \(owner) RETURNING 1
+                )
+                INSERT INTO moonwatch.workers (batch, owner) VALUES (\(batch), \(owner))
+                ON CONFLICT (batch, owner) DO UPDATE SET heartbeat_at = now(), stopped_at = NULL
+                """, logger: Self.quiet)
+        }
+    }
+
+    package func complete(line: Int, owner: String, records: [String], downloads: [DownloadRecord]) throws(JournalError) -> Bool {
+        let batch = try batch()
+        let item = Int32(line)
+        let paths = downloads.map(\.path)
+        let sizes = downloads.map { Int64($0.bytes) }
+        let digests = downloads.map { $0.sha256 ?? "" }
+        // One statement, so one transaction: the item is done with all its records and downloads, or not at all.
+        return try bridge.run("commit line \(line)") { client in
+            try await Self.count(client, """
+                WITH done AS (
+                    UPDATE moonwatch.items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL,
+                        finished_by = \(owner), finished_at = now()
+                    WHERE batch = \(batch) AND line = \(item) AND status = 'running' AND lease_owner = \(owner)
+                    RETURNING line
+                ), stored_records AS (
+                    INSERT INTO moonwatch.records (batch, item, json, owner)
+                    SELECT \(batch), done.line, record.json, \(owner)
+                    FROM done, unnest(\(records)::text[]) WITH ORDINALITY AS record (json, position)
+                    ORDER BY record.position
+                ), stored_downloads AS (
+                    INSERT INTO moonwatch.downloads (batch, item, path, bytes, sha256, owner)
+                    SELECT \(batch), done.line, file.path, file.bytes, NULLIF(file.sha256, ''), \(owner)
+                    FROM done, unnest(\(paths)::text[], \(sizes)::bigint[], \(digests)::text[]) AS file (path, bytes, sha256)
+                )
+                SELECT (SELECT count(*) FROM done) + (
+                    SELECT count(*) FROM moonwatch.items
+                    WHERE batch = \(batch) AND line = \(item) AND status = 'done' AND finished_by = \(owner))
+                """) == 1
+        }
+    }
+
+    package func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
+        let batch = try batch()
+        let item = Int32(line)
+        return try bridge.run("record the failure of line \(line)") { client in
+            try await Self.count(client, """
+                WITH failed AS (
+                    UPDATE moonwatch.items SET status = 'failed', last_error = \(error), lease_owner = NULL, lease_expires = NULL,
+                        finished_by = \(owner), finished_at = now()
+                    WHERE batch = \(batch) AND line = \(item) AND status = 'running' AND lease_owner = \(owner)
+                    RETURNING line
+                )
+                SELECT (SELECT count(*) FROM failed) + (
+                    SELECT count(*) FROM moonwatch.items
+                    WHERE batch = \(batch) AND line = \(item) AND status = 'failed' AND finished_by = \(owner))
+                """) == 1
+        }
+    }
+
+    package func release(line: Int, owner: String) throws(JournalError) -> Bool {
+        let batch = try batch()
+        let item = Int32(line)
+        return try bridge.run("release line \(line)") { client in
+            try await Self.count(client, """
+                WITH released AS (
+                    UPDATE moonwatch.items SET status = 'pending', lease_owner = NULL, lease_expires = NULL
+                    WHERE batch = \(batch) AND line = \(item) AND status = 'running' AND lease_owner = \(owner) RETURNING 1
+                )
+                SELECT count(*) FROM released
+                """) == 1
+        }
+    }
+
+    /// Also tells `moonwatch status` that this owner stopped.
+    package func releaseAll(owner: String) throws(JournalError) -> Int {
+        let batch = try batch()
+        return try bridge.run("release the items still held") { client in
+            try await Self.count(client, """
+                WITH released AS (
+                    UPDATE moonwatch.items SET status = 'pending', lease_owner = NULL, lease_expires = NULL
+                    WHERE batch = \(batch) AND status = 'running' AND lease_owner = \(owner) RETURNING 1
+                ), stopped AS (
+                    UPDATE moonwatch.workers SET stopped_at = now(), heartbeat_at = now()
+                    WHERE batch = \(batch) AND owner = \(owner)
+                )
+                SELECT count(*) FROM released
+                """)
+        }
+    }
+
+    private static func count(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
+        var count = 0
+        for try await value in try await client.query(query, logger: quiet).decode(Int.self) { count = value }
+        return count
+    }
+
+    package func addRecords(_ records: [String]) throws(JournalError) {
+        let batch = try batch()
+        guard !records.isEmpty else { return }
+        _ = try bridge.run("store records") { client in
+            try await client.query("""
+                INSERT INTO moonwatch.records (batch, item, json, owner)
+                SELECT \(batch), NULL, record.json, ''
+                FROM unnest(\(records)::text[]) WITH ORDINALITY AS record (json, position) ORDER BY record.position
+                """, logger: Self.quiet)
+        }
+    }
+
+    // MARK: Reading
+
+    package func counts() throws(JournalError) -> ItemCounts {
+        let batch = try batch()
+        return try bridge.run("count the items") { client in
+            var counts = ItemCounts()
+            for try await (status, count) in try await client.query(
+                "SELECT status, count(*) FROM moonwatch.items WHERE batch = \(batch) GROUP BY status", logger: Self.quiet
+            ).decode((String, Int).self) {
+                if let status = ItemStatus(rawValue: status) { counts[status] = count }
+            }
+            return counts
+        }
+    }
+
+    /// Pages of this many rows: a batch of 100,000 items is never held in memory at once.
+    private static let page = 10_000
+
+    package func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError) {
+        let batch = try batch()
+        var after: Int64 = 0
+        while true {
+            let rows: [(Int64, String)] = try bridge.run("read the records") { [after] client in
+                var rows: [(Int64, String)] = []
+                for try await row in try await client.query(
+                    "SELECT id, json FROM moonwatch.records WHERE batch = \(batch) AND id > \(after) ORDER BY id LIMIT \(Self.page)",
+                    logger: Self.quiet
+                ).decode((Int64, String).self) {
+                    rows.append(row)
+                }
+                return rows
+            }
+            for (_, json) in rows { try body(json) }
+            guard rows.count == Self.page, let last = rows.last else { return }
+            after = last.0
+        }
+    }
+
+    package func forEachItem(_ body: (ItemReport) throws(JournalError) -> Void) throws(JournalError) {
+        let batch = try batch()
+        var after = 0
+        while true {
+            let rows: [ItemReport] = try bridge.run("read the items") { [after] client in
+                var rows: [ItemReport] = []
+                for try await (line, status, attempts, error) in try await client.query("""
+                    SELECT line, status, attempts, last_error FROM moonwatch.items
+                    WHERE batch = \(batch) AND line > \(after) ORDER BY line LIMIT \(Self.page)
+                    """, logger: Self.quiet
+                ).decode((Int, String, Int, String?).self) {
+                    rows.append(ItemReport(line: line, status: ItemStatus(rawValue: status) ?? .pending, attempts: attempts, error: error))
+                }
+                return rows
+            }
+            for row in rows { try body(row) }
+            guard rows.count == Self.page, let last = rows.last else { return }
+            after = last.line
+        }
+    }
+}
