@@ -123,6 +123,12 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration", "TOML", "Transport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        // The throwaway PostgreSQL cluster scripts/test starts, for the shared journal's tests.
+        .target(name: "PostgresTestSupport", path: "Tests/Support/Postgres"),
+        .testTarget(
+            name: "PostgresJournalTests",
+            dependencies: ["PostgresJournal", "Journal", "PostgresTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Bindings", "Lua"]),
         .testTarget(
             name: "ServicesTests",
@@ -154,7 +160,7 @@ let package = Package(
             name: "BatchTests",
             dependencies: [
                 // The binary for what needs a process of its own (signals, SIGKILL); Batch for the rest.
-                "moonwatch", "Batch", "Emulator", "RunConfiguration", "Runtime", "Services", "Transport",
+                "moonwatch", "Batch", "Emulator", "RunConfiguration", "Runtime", "Services", "Transport", "PostgresTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

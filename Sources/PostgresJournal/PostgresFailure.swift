@@ -64,7 +64,11 @@ struct PostgresFailure: Error {
         }
         switch error.code {
         case .connectionError:
-            return "cannot connect: \(error.underlying.map { "\($0)" } ?? "connection failed")"
+            let cause = error.underlying.map { "\($0)" } ?? ""
+            // NIO's text names every address it tried; the gist is what the user acts on.
+            if cause.contains("Connection refused") { return "cannot connect: connection refused (is the server running and listening there?)" }
+            if cause.lowercased().contains("timed out") || cause.contains("connectTimeout") { return "cannot connect: timed out" }
+            return "cannot connect: \(cause.isEmpty ? "connection failed" : cause)"
         case .serverClosedConnection, .uncleanShutdown:
             return "the server closed the connection"
         case .sslUnsupported:

@@ -12,8 +12,9 @@ import Synchronization
 /// the same database is another batch. Every call is one statement (a claim, a
 /// commit with its records and downloads) or one short transaction, made safe
 /// to repeat: ``PostgresBridge`` repeats a call whose connection was lost, and a
-/// commit that did land before the loss is then recognised by its owner
-/// (`finished_by`), a claim by its token, so nothing is committed twice or lost.
+/// claim or commit that did land before the loss is then recognised by the
+/// token the call wrote (`claim_token`), so nothing is committed twice or lost,
+/// and of two calls racing for one lease exactly one reports success.
 package final class PostgresJournal: JournalStore {
     let bridge: PostgresBridge
     private let logger: Logger
@@ -244,12 +245,13 @@ package final class PostgresJournal: JournalStore {
         let paths = downloads.map(\.path)
         let sizes = downloads.map { Int64($0.bytes) }
         let digests = downloads.map { $0.sha256 ?? "" }
+        let token = UUID()
         // One statement, so one transaction: the item is done with all its records and downloads, or not at all.
         return try bridge.run("commit line \(line)") { client in
             try await Self.count(client, """
                 WITH done AS (
                     UPDATE moonwatch.items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL,
-                        finished_by = \(owner), finished_at = now()
+                        finished_by = \(owner), finished_at = now(), claim_token = \(token)
                     WHERE batch = \(batch) AND line = \(item) AND status = 'running' AND lease_owner = \(owner)
                     RETURNING line
                 ), stored_records AS (
@@ -264,7 +266,7 @@ package final class PostgresJournal: JournalStore {
                 )
                 SELECT (SELECT count(*) FROM done) + (
                     SELECT count(*) FROM moonwatch.items
-                    WHERE batch = \(batch) AND line = \(item) AND status = 'done' AND finished_by = \(owner))
+                    WHERE batch = \(batch) AND line = \(item) AND status = 'done' AND claim_token = \(token))
                 """) == 1
         }
     }
@@ -272,17 +274,18 @@ package final class PostgresJournal: JournalStore {
     package func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
         let batch = try batch()
         let item = Int32(line)
+        let token = UUID()
         return try bridge.run("record the failure of line \(line)") { client in
             try await Self.count(client, """
                 WITH failed AS (
                     UPDATE moonwatch.items SET status = 'failed', last_error = \(error), lease_owner = NULL, lease_expires = NULL,
-                        finished_by = \(owner), finished_at = now()
+                        finished_by = \(owner), finished_at = now(), claim_token = \(token)
                     WHERE batch = \(batch) AND line = \(item) AND status = 'running' AND lease_owner = \(owner)
                     RETURNING line
                 )
                 SELECT (SELECT count(*) FROM failed) + (
                     SELECT count(*) FROM moonwatch.items
-                    WHERE batch = \(batch) AND line = \(item) AND status = 'failed' AND finished_by = \(owner))
+                    WHERE batch = \(batch) AND line = \(item) AND status = 'failed' AND claim_token = \(token))
                 """) == 1
         }
     }

@@ -37,8 +37,9 @@ enum PostgresSchema {
                 lease_owner text,
                 lease_expires timestamptz,
                 claimed_at timestamptz,
-                claim_token uuid,                     -- finds a claim whose answer was lost with the connection
-                finished_by text,                     -- the owner that committed the outcome: a retried commit knows its own
+                claim_token uuid,                     -- the last claim or commit: a call repeated after a lost
+                                                      -- connection finds what its first try did
+                finished_by text,                     -- the owner that committed the outcome
                 finished_at timestamptz,
                 PRIMARY KEY (batch, line)
             )
