@@ -115,6 +115,8 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                 unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         }
         configuration.options.connectTimeout = .seconds(10)
+        // pg_stat_activity then tells which process a connection serves (and whose to cut, in the tests).
+        configuration.options.additionalStartupParameters = [("application_name", "moonwatch pid \(getpid())")]
         return configuration
     }
 
