@@ -40,7 +40,7 @@ struct BatchHarness {
     }
 
     /// Starts the binary; standard error goes to a file read by ``finish(_:)``.
-    func start(_ arguments: [String]) throws -> (Process, URL) {
+    func start(_ arguments: [String], standardOutput: FileHandle = .nullDevice) throws -> (Process, URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -48,7 +48,7 @@ struct BatchHarness {
         process.environment = environment
         let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = standardOutput
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
         return (process, err)
@@ -68,5 +68,14 @@ struct BatchHarness {
 
     func run(_ arguments: [String]) throws -> Result {
         finish(try start(arguments))
+    }
+
+    /// Runs the binary to its end, keeping standard output too.
+    func runWithOutput(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+        let output = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let started = try start(arguments, standardOutput: try FileHandle(forWritingTo: output))
+        let result = finish(started)
+        return (result.status, (try? String(contentsOf: output, encoding: .utf8)) ?? "", result.stderr)
     }
 }
