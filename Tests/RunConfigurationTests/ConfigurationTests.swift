@@ -113,7 +113,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(failure("colour = 1"), "moonwatch.toml:1: unknown key 'colour'")
         XCTAssertEqual(
             failure("[tryons]\nrate = \"1/s\""),
-            "moonwatch.toml:1: unknown table [tryons] (known: faceedge, huaweicloud, huaweicloud.iam, metastudio, modelarts, tryon, profiles.NAME)\n"
+            "moonwatch.toml:1: unknown table [tryons] (known: faceedge, huaweicloud, huaweicloud.iam, journal, metastudio, modelarts, tryon, profiles.NAME)\n"
                 + "moonwatch.toml:2: unknown key 'tryons.rate' (did you mean 'tryon.rate'?)")
         XCTAssertEqual(
             failure("[profiles.dev.tryon]\nmax_coin = 3"),
