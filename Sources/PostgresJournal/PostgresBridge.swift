@@ -54,11 +54,7 @@ final class PostgresBridge: Sendable {
             case .success(let value):
                 return value
             case .failure(let failure):
-                let error = PostgresFailure(failure)
-                guard error.isConnectionLoss, ContinuousClock.now - started + pause < reconnectWindow, !Task.isCancelled else {
-                    throw JournalError("cannot \(what) in the journal (\(location.place)): \(error.describe(location))")
-                }
-                warnThrottled("lost the connection to \(location) (\(error.describe(location))); retrying")
+                try giveUpUnlessRepeatable(failure, what: what, started: started, pause: pause)
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(5))
             }
@@ -66,20 +62,45 @@ final class PostgresBridge: Sendable {
     }
 
     /// ``perform(_:_:)`` for a caller that is not in Swift concurrency (a batch
-    /// worker's thread, the main thread): it waits on its own thread, which must
-    /// not be one of the concurrency pool's (that would starve the pool it waits for).
+    /// worker's thread, the main thread), which waits on its own thread for each
+    /// try; it must not be one of the concurrency pool's (that would starve the
+    /// pool it waits for). One task per try, and the timeout is the wait's own:
+    /// this is the per-item path, where every hop between threads shows.
     func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) throws(JournalError) -> T {
-        let outcome = Mutex<Result<T, JournalError>?>(nil)
-        let finished = DispatchSemaphore(value: 0)
-        Task.detached { [self] in
-            let result: Result<T, JournalError>
-            do throws(JournalError) { result = .success(try await perform(what, body)) } catch { result = .failure(error) }
-            outcome.withLock { $0 = result }
-            finished.signal()
+        let started = ContinuousClock.now
+        var pause = Duration.milliseconds(100)
+        let client = client
+        let seconds = Double(attemptTimeout.components.seconds)
+        while true {
+            let outcome = FirstOutcome<T>()
+            let finished = DispatchSemaphore(value: 0)
+            let task = Task.detached {
+                do { outcome.finish(.success(try await body(client))) } catch { outcome.finish(.failure(error)) }
+                finished.signal()
+            }
+            if finished.wait(timeout: .now() + seconds) == .timedOut {
+                task.cancel()
+                outcome.finish(.failure(PostgresFailure.timedOut(after: seconds)))
+            }
+            switch outcome.result! {
+            case .success(let value):
+                return value
+            case .failure(let failure):
+                try giveUpUnlessRepeatable(failure, what: what, started: started, pause: pause)
+                Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18 + Double(pause.components.seconds))
+                pause = min(pause * 2, .seconds(5))
+            }
         }
-        // perform is bounded: every attempt by attemptTimeout, all of them by reconnectWindow.
-        finished.wait()
-        return try outcome.withLock { $0! }.get()
+    }
+
+    /// Throws the failure as a journal error unless it is a lost connection and
+    /// the next try, after `pause`, still falls within ``reconnectWindow``.
+    private func giveUpUnlessRepeatable(_ failure: any Error, what: String, started: ContinuousClock.Instant, pause: Duration) throws(JournalError) {
+        let error = PostgresFailure(failure)
+        guard error.isConnectionLoss, ContinuousClock.now - started + pause < reconnectWindow, !Task.isCancelled else {
+            throw JournalError("cannot \(what) in the journal (\(location.place)): \(error.describe(location))")
+        }
+        warnThrottled("lost the connection to \(location) (\(error.describe(location))); retrying")
     }
 
     /// One try, given up after ``attemptTimeout``. The timeout does not wait for
@@ -112,15 +133,32 @@ final class PostgresBridge: Sendable {
     }
 }
 
-/// Whichever of a call and its timer finishes first resumes the waiter; the other is ignored.
+/// Whichever of a call and its timer finishes first is the outcome: it resumes
+/// the waiter, if one awaits it, and the later one is ignored.
 private final class FirstOutcome<T: Sendable>: Sendable {
-    private let waiter = Mutex<CheckedContinuation<Result<T, any Error>, Never>?>(nil)
+    private struct State {
+        var waiter: CheckedContinuation<Result<T, any Error>, Never>?
+        var result: Result<T, any Error>?
+    }
+    private let state = Mutex(State())
 
     func await(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) {
-        waiter.withLock { $0 = continuation }
+        let ready: Result<T, any Error>? = state.withLock { state in
+            if state.result == nil { state.waiter = continuation }
+            return state.result
+        }
+        if let ready { continuation.resume(returning: ready) }
     }
 
     func finish(_ result: Result<T, any Error>) {
-        waiter.withLock { $0.take() }?.resume(returning: result)
+        let waiter: CheckedContinuation<Result<T, any Error>, Never>? = state.withLock { state in
+            guard state.result == nil else { return nil }
+            state.result = result
+            return state.waiter.take()
+        }
+        waiter?.resume(returning: result)
     }
+
+    /// The first outcome, once there is one.
+    var result: Result<T, any Error>? { state.withLock { $0.result } }
 }

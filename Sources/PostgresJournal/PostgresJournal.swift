@@ -193,25 +193,23 @@ package final class PostgresJournal: JournalStore {
     package func claim(owner: String, limit: Int, leaseSeconds: Double) throws(JournalError) -> [ClaimedItem] {
         let batch = try batch()
         let token = UUID()
+        let repeats = RepeatMarker()
         let claimed: [ClaimedItem] = try bridge.run("claim items") { client in
             // A repeat after a lost connection first looks for what the lost attempt claimed.
-            let earlier = try await Self.items(client, """
-                SELECT line, input, attempts FROM moonwatch.items
-                WHERE batch = \(batch) AND claim_token = \(token) AND status = 'running' AND lease_owner = \(owner)
-                """)
-            if !earlier.isEmpty { return earlier }
-            return try await Self.items(client, """
-                WITH picked AS (
-                    SELECT line FROM moonwatch.items
-                    WHERE batch = \(batch) AND (status = 'pending' OR (status = 'running' AND lease_expires < now()))
-                    ORDER BY line LIMIT \(limit) FOR UPDATE SKIP LOCKED
-                )
-                UPDATE moonwatch.items AS item SET status = 'running', attempts = item.attempts + 1,
-                    lease_owner = \(owner), lease_expires = now() + make_interval(secs => \(leaseSeconds)),
-                    claimed_at = now(), claim_token = \(token)
-                FROM picked WHERE item.batch = \(batch) AND item.line = picked.line
-                RETURNING item.line, item.input, item.attempts
-                """)
+            if repeats.isRepeat() {
+                let earlier = try await Self.items(client, """
+                    SELECT line, input, attempts FROM moonwatch.items
+                    WHERE batch = \(batch) AND claim_token = \(token) AND status = 'running' AND lease_owner = \(owner)
+                    """)
+                if !earlier.isEmpty { return earlier }
+            }
+            var claimed: [ClaimedItem] = []
+            let statement = PostgresStatements.Claim(
+                batch: batch, limit: Int64(limit), owner: owner, leaseSeconds: leaseSeconds, token: token)
+            for try await (line, json, attempt) in try await client.execute(statement, logger: Self.quiet) {
+                claimed.append(ClaimedItem(line: line, json: json ?? "{}", attempt: attempt))
+            }
+            return claimed
         }
         return claimed.sorted { $0.line < $1.line }
     }
@@ -241,53 +239,17 @@ package final class PostgresJournal: JournalStore {
 
     package func complete(line: Int, owner: String, records: [String], downloads: [DownloadRecord]) throws(JournalError) -> Bool {
         let batch = try batch()
-        let item = Int32(line)
-        let paths = downloads.map(\.path)
-        let sizes = downloads.map { Int64($0.bytes) }
-        let digests = downloads.map { $0.sha256 ?? "" }
-        let token = UUID()
         // One statement, so one transaction: the item is done with all its records and downloads, or not at all.
-        return try bridge.run("commit line \(line)") { client in
-            try await Self.count(client, """
-                WITH done AS (
-                    UPDATE moonwatch.items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL,
-                        finished_by = \(owner), finished_at = now(), claim_token = \(token)
-                    WHERE batch = \(batch) AND line = \(item) AND status = 'running' AND lease_owner = \(owner)
-                    RETURNING line
-                ), stored_records AS (
-                    INSERT INTO moonwatch.records (batch, item, json, owner)
-                    SELECT \(batch), done.line, record.json, \(owner)
-                    FROM done, unnest(\(records)::text[]) WITH ORDINALITY AS record (json, position)
-                    ORDER BY record.position
-                ), stored_downloads AS (
-                    INSERT INTO moonwatch.downloads (batch, item, path, bytes, sha256, owner)
-                    SELECT \(batch), done.line, file.path, file.bytes, NULLIF(file.sha256, ''), \(owner)
-                    FROM done, unnest(\(paths)::text[], \(sizes)::bigint[], \(digests)::text[]) AS file (path, bytes, sha256)
-                )
-                SELECT (SELECT count(*) FROM done) + (
-                    SELECT count(*) FROM moonwatch.items
-                    WHERE batch = \(batch) AND line = \(item) AND status = 'done' AND claim_token = \(token))
-                """) == 1
-        }
+        let statement = PostgresStatements.Complete(
+            batch: batch, line: Int32(line), owner: owner, token: UUID(), records: records,
+            paths: downloads.map(\.path), sizes: downloads.map { Int64($0.bytes) }, digests: downloads.map { $0.sha256 ?? "" })
+        return try bridge.run("commit line \(line)") { client in try await Self.single(client, statement) } == 1
     }
 
     package func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
         let batch = try batch()
-        let item = Int32(line)
-        let token = UUID()
-        return try bridge.run("record the failure of line \(line)") { client in
-            try await Self.count(client, """
-                WITH failed AS (
-                    UPDATE moonwatch.items SET status = 'failed', last_error = \(error), lease_owner = NULL, lease_expires = NULL,
-                        finished_by = \(owner), finished_at = now(), claim_token = \(token)
-                    WHERE batch = \(batch) AND line = \(item) AND status = 'running' AND lease_owner = \(owner)
-                    RETURNING line
-                )
-                SELECT (SELECT count(*) FROM failed) + (
-                    SELECT count(*) FROM moonwatch.items
-                    WHERE batch = \(batch) AND line = \(item) AND status = 'failed' AND claim_token = \(token))
-                """) == 1
-        }
+        let statement = PostgresStatements.Fail(batch: batch, line: Int32(line), owner: owner, token: UUID(), error: error)
+        return try bridge.run("record the failure of line \(line)") { client in try await Self.single(client, statement) } == 1
     }
 
     package func release(line: Int, owner: String) throws(JournalError) -> Bool {
@@ -319,6 +281,15 @@ package final class PostgresJournal: JournalStore {
                 SELECT count(*) FROM released
                 """)
         }
+    }
+
+    /// The one value a prepared statement's one row holds.
+    private static func single<Statement: PostgresPreparedStatement>(
+        _ client: PostgresClient, _ statement: Statement
+    ) async throws -> Int where Statement.Row == Int {
+        var value = 0
+        for try await row in try await client.execute(statement, logger: quiet) { value = row }
+        return value
     }
 
     private static func count(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
@@ -397,4 +368,11 @@ package final class PostgresJournal: JournalStore {
             after = last.line
         }
     }
+}
+
+/// Tells a call's first try from its repeats.
+private final class RepeatMarker: Sendable {
+    private let tried = Atomic<Bool>(false)
+
+    func isRepeat() -> Bool { tried.exchange(true, ordering: .relaxed) }
 }

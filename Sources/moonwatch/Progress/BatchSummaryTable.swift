@@ -14,9 +14,11 @@ struct BatchSummaryTable {
     var text: String {
         let doneNow = counters.done.load(ordering: .relaxed)
         let failedNow = counters.failed.load(ordering: .relaxed)
+        // A shared batch: the counts are every machine's, the details this one's share.
+        let share = counters.batchWide.withLock { $0 } == nil ? "this run" : "by this machine, this run"
         var lines = ["", "items            \(counts.total)"]
-        lines.append(row("  done", counts[.done], detail: "\(doneNow) this run"))
-        lines.append(row("  failed", counts[.failed], detail: "\(failedNow) this run"))
+        lines.append(row("  done", counts[.done], detail: "\(doneNow) \(share)"))
+        lines.append(row("  failed", counts[.failed], detail: "\(failedNow) \(share)"))
         lines.append(row("  not finished", counts[.pending] + counts[.running], detail: nil))
         lines.append("")
         let files = counters.filesDownloaded.load(ordering: .relaxed)
