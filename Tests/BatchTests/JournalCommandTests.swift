@@ -28,6 +28,18 @@ final class JournalCommandTests: XCTestCase {
         XCTAssertEqual(harness.read("again/records.jsonl"), harness.read("out/records.jsonl"))
         XCTAssertEqual(harness.read("again/report.jsonl"), harness.read("out/report.jsonl"))
 
+        try harness.write("slow.lua", "function handle(item) task.sleep(30) end")
+        let running = try harness.start(["batch", "--no-progress", "--state", "busy.sqlite", "--input", "items.jsonl", "slow.lua"])
+        defer { kill(running.0.processIdentifier, SIGKILL); _ = harness.finish(running) }
+        // Once the batch has created its journal (and, a moment later, holds it), not before:
+        // a status that opened it first would hold it against the batch.
+        let journal = harness.folder.appendingPathComponent("busy.sqlite").path
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: journal) { Thread.sleep(forTimeInterval: 0.1) }
+        Thread.sleep(forTimeInterval: 1)
+        let busy = try harness.runWithOutput("status", "--state", "busy.sqlite")
+        XCTAssertEqual(busy.status, 2, busy.stderr)
+        XCTAssertTrue(busy.stderr.contains("can be read once its batch has stopped"), busy.stderr)
+
         let missing = try harness.run("status", "--state", "nowhere.sqlite")
         XCTAssertEqual(missing.status, 2, missing.stderr)
         XCTAssertTrue(missing.stderr.contains("no journal at nowhere.sqlite"), missing.stderr)

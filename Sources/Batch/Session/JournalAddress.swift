@@ -46,7 +46,13 @@ package enum JournalAddress: Sendable, CustomStringConvertible {
             guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
                 throw JournalError("no journal at \(path) (moonwatch batch writes it; --state names another)")
             }
-            return try SQLiteJournal(path: path)
+            do {
+                return try SQLiteJournal(path: path)
+            } catch {
+                // The running batch holds its SQLite file exclusively (docs/journal.md §4).
+                throw JournalError(error.message + "; a SQLite journal can be read once its batch has stopped "
+                    + "(its progress line shows it meanwhile), a PostgreSQL one at any time")
+            }
         case .postgres(let location, let password):
             let journal = try PostgresJournal(location: location, password: password, logger: logger)
             try journal.select(sha256Prefix: sha256Prefix)
