@@ -72,17 +72,7 @@ final class PostgresBridge: Sendable {
         let client = client
         let seconds = Double(attemptTimeout.components.seconds)
         while true {
-            let outcome = FirstOutcome<T>()
-            let finished = DispatchSemaphore(value: 0)
-            let task = Task.detached {
-                do { outcome.finish(.success(try await body(client))) } catch { outcome.finish(.failure(error)) }
-                finished.signal()
-            }
-            if finished.wait(timeout: .now() + seconds) == .timedOut {
-                task.cancel()
-                outcome.finish(.failure(PostgresFailure.timedOut(after: seconds)))
-            }
-            switch outcome.result! {
+            switch Self.wait(seconds: seconds, { try await body(client) }) {
             case .success(let value):
                 return value
             case .failure(let failure):
@@ -91,6 +81,22 @@ final class PostgresBridge: Sendable {
                 pause = min(pause * 2, .seconds(5))
             }
         }
+    }
+
+    /// Runs `body` as a task and waits for it on this thread, at most `seconds`;
+    /// past that the task is canceled and left to end on its own.
+    static func wait<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+        let outcome = FirstOutcome<T>()
+        let finished = DispatchSemaphore(value: 0)
+        let task = Task.detached {
+            do { outcome.finish(.success(try await body())) } catch { outcome.finish(.failure(error)) }
+            finished.signal()
+        }
+        if finished.wait(timeout: .now() + seconds) == .timedOut {
+            task.cancel()
+            outcome.finish(.failure(PostgresFailure.timedOut(after: seconds)))
+        }
+        return outcome.result!
     }
 
     /// Throws the failure as a journal error unless it is a lost connection and
@@ -110,7 +116,7 @@ final class PostgresBridge: Sendable {
         let timeout = attemptTimeout
         let outcome = FirstOutcome<T>()
         return await withCheckedContinuation { continuation in
-            outcome.await(continuation)
+            outcome.deliver(to: continuation)
             let work = Task.detached {
                 do { outcome.finish(.success(try await body(client))) } catch { outcome.finish(.failure(error)) }
             }
@@ -142,7 +148,8 @@ private final class FirstOutcome<T: Sendable>: Sendable {
     }
     private let state = Mutex(State())
 
-    func await(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) {
+    /// Resumes `continuation` with the outcome, now or once there is one.
+    func deliver(to continuation: CheckedContinuation<Result<T, any Error>, Never>) {
         let ready: Result<T, any Error>? = state.withLock { state in
             if state.result == nil { state.waiter = continuation }
             return state.result

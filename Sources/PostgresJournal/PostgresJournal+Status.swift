@@ -8,7 +8,8 @@ extension PostgresJournal {
         let input = try boundInput()
         let counts = try counts()
         let window = BatchStatus.recentWindow
-        let read: BatchStatus = try bridge.run("read the batch's status") { client in
+        let location = location
+        return try bridge.run("read the batch's status") { client in
             var now = Date()
             var finished = 0
             var earliest: Date?
@@ -35,13 +36,8 @@ extension PostgresJournal {
                 oldest = BatchStatus.Lease(line: line, owner: owner, claimed: claimed, expires: expires)
             }
             return BatchStatus(
-                location: "", input: "", counts: ItemCounts(), workers: workers, oldestLease: oldest,
+                location: location, input: input, counts: counts, workers: workers, oldestLease: oldest,
                 finishedRecently: finished, window: earliest.map { max(1, now.timeIntervalSince($0)) } ?? window, now: now)
         }
-        var status = read
-        status.location = location
-        status.input = input
-        status.counts = counts
-        return status
     }
 }

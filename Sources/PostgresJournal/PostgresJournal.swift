@@ -17,7 +17,6 @@ import Synchronization
 /// and of two calls racing for one lease exactly one reports success.
 package final class PostgresJournal: JournalStore {
     let bridge: PostgresBridge
-    private let logger: Logger
     private let boundBatch = Mutex<Bound?>(nil)
 
     /// The batch this journal was bound to by ``prepare(input:rows:)`` or ``select(_:)``.
@@ -33,8 +32,7 @@ package final class PostgresJournal: JournalStore {
     /// migrates the schema.
     /// - Parameter password: used when the URL holds none.
     package init(location: PostgresLocation, password: String?, logger: Logger) throws(JournalError) {
-        self.logger = logger
-        try Self.probe(location, password: password, logger: logger)
+        try Self.probe(location, password: password)
         bridge = PostgresBridge(location: location, configuration: try location.clientConfiguration(password: password), logger: logger)
         do {
             try bridge.run("set up the schema") { client in try await PostgresSchema.migrate(client, logger: Self.quiet) }
@@ -49,27 +47,14 @@ package final class PostgresJournal: JournalStore {
     /// postgres-nio logs every query at debug level; its messages are not the user's.
     static let quiet = Logger(label: "moonwatch.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    private static func probe(_ location: PostgresLocation, password: String?, logger: Logger) throws(JournalError) {
+    private static func probe(_ location: PostgresLocation, password: String?) throws(JournalError) {
         let configuration = try location.connectionConfiguration(password: password)
-        let outcome = Mutex<Result<Void, any Error>?>(nil)
-        let finished = DispatchSemaphore(value: 0)
-        Task.detached {
-            let result: Result<Void, any Error>
-            do {
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
-                try await connection.close()
-                result = .success(())
-            } catch {
-                result = .failure(error)
-            }
-            outcome.withLock { $0 = result }
-            finished.signal()
-        }
         // connectTimeout bounds the TCP connect; this bounds a server that accepts and never answers.
-        if finished.wait(timeout: .now() + 20) == .timedOut {
-            outcome.withLock { $0 = $0 ?? .failure(PostgresFailure.timedOut(after: 20)) }
+        let outcome = PostgresBridge.wait(seconds: 20) {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
+            try await connection.close()
         }
-        if case .failure(let error) = outcome.withLock({ $0! }) {
+        if case .failure(let error) = outcome {
             throw JournalError("cannot open the journal \(location.place): \(PostgresFailure(error).describe(location))")
         }
     }
@@ -178,15 +163,13 @@ package final class PostgresJournal: JournalStore {
     package func retryFailed() throws(JournalError) -> Int {
         let batch = try batch()
         return try bridge.run("retry the failed items") { client in
-            try await client.withConnection { connection in
-                let rows = try await connection.query("""
+            try await Self.count(client, """
+                WITH retried AS (
                     UPDATE moonwatch.items SET status = 'pending', finished_by = NULL, finished_at = NULL
-                    WHERE batch = \(batch) AND status = 'failed' AND input IS NOT NULL RETURNING line
-                    """, logger: Self.quiet)
-                var count = 0
-                for try await _ in rows { count += 1 }
-                return count
-            }
+                    WHERE batch = \(batch) AND status = 'failed' AND input IS NOT NULL RETURNING 1
+                )
+                SELECT count(*) FROM retried
+                """)
         }
     }
 

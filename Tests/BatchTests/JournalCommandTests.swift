@@ -40,6 +40,10 @@ final class JournalCommandTests: XCTestCase {
         XCTAssertEqual(busy.status, 2, busy.stderr)
         XCTAssertTrue(busy.stderr.contains("can be read once its batch has stopped"), busy.stderr)
 
+        let lease = try harness.run("batch", "--no-progress", "--lease", "30", "--input", "items.jsonl", "job.lua")
+        XCTAssertEqual(lease.status, 2, lease.stderr)
+        XCTAssertTrue(lease.stderr.contains("--lease is for a journal shared through PostgreSQL"), lease.stderr)
+
         let missing = try harness.run("status", "--state", "nowhere.sqlite")
         XCTAssertEqual(missing.status, 2, missing.stderr)
         XCTAssertTrue(missing.stderr.contains("no journal at nowhere.sqlite"), missing.stderr)

@@ -10,9 +10,10 @@ package struct BatchSettings: Sendable {
     /// The journal: a SQLite path (`:memory:` keeps nothing) or a shared PostgreSQL database.
     package var journal: JournalAddress
     /// How long a claimed item stays claimed without a heartbeat: what a dead
-    /// worker's items wait before others take them (a shared journal's; SQLite
-    /// gives a dead run's items back when it is next opened).
-    package var leaseSeconds: Double
+    /// worker's items wait before others take them. A shared journal's is short
+    /// (60 s by default); a SQLite journal gives a dead run's items back when it
+    /// is next opened, so its lease only has to outlast any item.
+    package var leaseSeconds: Double = 600
     /// Where `records.jsonl` and `report.jsonl` go.
     package var outDirectory: String
     package var runtimeOptions: RuntimeOptions
@@ -30,14 +31,13 @@ package struct BatchSettings: Sendable {
     package var redactor: Redactor
 
     package init(
-        scriptPath: String, inputPath: String, journal: JournalAddress, leaseSeconds: Double = 600, outDirectory: String, runtimeOptions: RuntimeOptions,
+        scriptPath: String, inputPath: String, journal: JournalAddress, outDirectory: String, runtimeOptions: RuntimeOptions,
         hub: ServiceHub, downloader: Downloader, concurrency: Int, workers: Int, retryFailed: Bool = false,
         maxFailures: FailureLimit = .count(0), logger: Logger, redactor: Redactor
     ) {
         self.scriptPath = scriptPath
         self.inputPath = inputPath
         self.journal = journal
-        self.leaseSeconds = leaseSeconds
         self.outDirectory = outDirectory
         self.runtimeOptions = runtimeOptions
         self.hub = hub

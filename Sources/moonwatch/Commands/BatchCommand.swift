@@ -65,15 +65,18 @@ struct BatchCommand: ParsableCommand {
         } catch {
             throw usageFailure(error.message)
         }
+        if lease != nil && !journal.isShared {
+            throw usageFailure("--lease is for a journal shared through PostgreSQL; \(journal) is a SQLite file, held by one run")
+        }
+        var settings = BatchSettings(
+            scriptPath: script, inputPath: input, journal: journal, outDirectory: out,
+            runtimeOptions: options.runtimeOptions(logger: logger), hub: setup.hub, downloader: setup.downloader,
+            concurrency: concurrency ?? setup.configuration.concurrency, workers: workers, retryFailed: retryFailed,
+            maxFailures: maxFailures, logger: logger, redactor: redactor)
+        if journal.isShared { settings.leaseSeconds = Double(lease ?? setup.configuration.journal.leaseSeconds) }
         let session: BatchSession
         do {
-            session = try BatchSession(BatchSettings(
-                scriptPath: script, inputPath: input, journal: journal,
-                leaseSeconds: journal.isShared ? Double(lease ?? setup.configuration.journal.leaseSeconds) : 600,
-                outDirectory: out,
-                runtimeOptions: options.runtimeOptions(logger: logger), hub: setup.hub, downloader: setup.downloader,
-                concurrency: concurrency ?? setup.configuration.concurrency, workers: workers, retryFailed: retryFailed,
-                maxFailures: maxFailures, logger: logger, redactor: redactor))
+            session = try BatchSession(settings)
         } catch let error as BatchSetupError {
             throw usageFailure(error.message)
         }
