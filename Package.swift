@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // The shared journal: one batch across machines through PostgreSQL (docs/journal.md §7).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // report.html's template engine (docs/report.md): escapes every value by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
     targets: [
         // Lua 5.4 and lua-cjson from Debian (liblua5.4-dev, lua-cjson-dev).
@@ -85,10 +87,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // report.html: what a run or a batch did, its failures grouped, a gallery of its files.
+        .target(
+            name: "Report",
+            dependencies: [
+                "Journal", "JSON", "Services",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The batch engine: workers, one VM each, over the journal.
         .target(
             name: "Batch",
-            dependencies: ["Bindings", "Journal", "PostgresJournal", "JSON", "Lua", "RunConfiguration", "Runtime", "Services", "Transport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Bindings", "Journal", "PostgresJournal", "JSON", "Lua", "Report", "RunConfiguration", "Runtime", "Services", "Transport", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Emulator",
@@ -105,14 +116,14 @@ let package = Package(
         .executableTarget(
             name: "moonwatch",
             dependencies: [
-                "Batch", "Bindings", "Runtime", "Lua", "JSON", "Transport", "RunConfiguration", "Services", "Emulator", "Journal",
+                "Batch", "Bindings", "Runtime", "Lua", "JSON", "Transport", "RunConfiguration", "Services", "Emulator", "Journal", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmarks only: a plain C function to compare bound Swift functions against.
         .target(name: "BenchSupport", dependencies: ["CLua"]),
-        .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "BenchSupport"]),
+        .executableTarget(name: "moonwatch-bench", dependencies: ["Lua", "BenchSupport", "Batch", "Journal", "Report"]),
         // libFuzzer targets (scripts/fuzz). Each names the code it fuzzes here and nowhere else.
         .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "JSON"], path: "Sources/Fuzz/JSON"),
@@ -123,6 +134,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration", "TOML", "Transport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Journal", "Services"]),
         // The throwaway PostgreSQL cluster scripts/test starts, for the shared journal's tests.
         .target(name: "PostgresTestSupport", path: "Tests/Support/Postgres"),
         .testTarget(
@@ -160,12 +172,12 @@ let package = Package(
             name: "BatchTests",
             dependencies: [
                 // The binary for what needs a process of its own (signals, SIGKILL); Batch for the rest.
-                "moonwatch", "Batch", "Emulator", "RunConfiguration", "Runtime", "Services", "Transport", "PostgresTestSupport",
+                "moonwatch", "Batch", "Emulator", "Journal", "Report", "RunConfiguration", "Runtime", "Services", "Transport", "PostgresTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The executable's own pieces: Console writes, the live line cut to the terminal.
-        .testTarget(name: "CLITests", dependencies: ["moonwatch"]),
+        .testTarget(name: "CLITests", dependencies: ["moonwatch", "Batch", "Journal", "Report", "Services"]),
     ]
 )

@@ -13,12 +13,14 @@ local function with_quick(options)
   return options
 end
 
--- Downloads url to dest (relative to --out) and emits a record that lets anyone
--- check the file afterwards.
-local function reason(r)
-  return r.error and (": " .. r.error) or ""
+-- A job that ended without success fails its item with an error table: the
+-- report groups failed items by its kind and code (or, without a code, its message).
+local function job_failed(item, r, code)
+  error({ kind = r.status, service = item.service, code = code, message = r.error or ("job " .. r.status) })
 end
 
+-- Downloads url to dest (relative to --out) and emits a record that lets anyone
+-- check the file afterwards.
 local function fetch(item, url, dest, options)
   local file = http.download(url, dest, options)
   emit({ service = item.service, job = item.id, file = dest, bytes = file.bytes, sha256 = file.sha256 })
@@ -29,14 +31,14 @@ local handlers = {}
 function handlers.tryon(item)
   -- Try-on polls are rate limited (the service blocks fast pollers): wait longer between them.
   local r = api.tryon.wait(tonumber(item.id), { initial_delay = 2, min_delay = 2, max_delay = 6, timeout = 300 })
-  if r.status ~= "succeeded" then error(("try-on %s %s%s"):format(item.id, r.status, reason(r))) end
+  if r.status ~= "succeeded" then job_failed(item, r) end
   fetch(item, r.pose_url, ("tryon/%s-pose.jpg"):format(item.id))
   fetch(item, r.show_url, ("tryon/%s-show.jpg"):format(item.id))
 end
 
 function handlers.metastudio(item)
   local r = api.metastudio.wait(with_quick({ job_id = item.id }))
-  if r.status ~= "succeeded" then error(("MetaStudio job %s %s%s"):format(item.id, r.status, reason(r))) end
+  if r.status ~= "succeeded" then job_failed(item, r, r.error_info and r.error_info.error_code) end
   fetch(item, r.model_cover_url, ("metastudio/%s-cover.jpg"):format(item.id), {
     -- A signed URL expires: ask the service for a fresh one and carry on with the same .part.
     refresh = function() return api.metastudio.job({ job_id = item.id }).model_cover_url end,
@@ -56,7 +58,7 @@ end
 
 function handlers.faceedge(item)
   local r = api.faceedge.wait(with_quick({ task_id = item.id, target = "running" }))
-  if r.status ~= "running" then error(("face-edge task %s %s"):format(item.id, r.status)) end
+  if r.status ~= "running" then job_failed(item, r, r.error_code) end
   emit({ service = item.service, job = item.id, status = r.status })
 end
 

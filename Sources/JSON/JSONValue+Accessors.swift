@@ -15,6 +15,17 @@ extension JSONValue {
         return nil
     }
 
+    /// Strings as they are, numbers and booleans as text, else nil.
+    package var scalarText: String? {
+        switch self {
+        case .string(let text): text
+        case .integer(let value): String(value)
+        case .number(let value): String(value)
+        case .bool(let value): String(value)
+        default: nil
+        }
+    }
+
     package var stringValue: String? {
         if case .string(let string) = self { return string }
         return nil

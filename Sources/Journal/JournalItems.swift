@@ -88,18 +88,37 @@ package struct ItemCounts: Sendable, Equatable {
     package var total: Int { byStatus.values.reduce(0, +) }
 }
 
-/// One item's line in `report.jsonl`.
+/// Why an item failed: the error `handle` raised, as one line, with the error
+/// table's `kind` and the service's `code` where it had them, so that reports
+/// can group failures (docs/report.md §2).
+package struct ItemError: Sendable, Equatable {
+    package var message: String
+    package var kind: String?
+    package var code: String?
+
+    package init(_ message: String, kind: String? = nil, code: String? = nil) {
+        self.message = message
+        self.kind = kind
+        self.code = code
+    }
+}
+
+/// One item as reports see it: its line in `report.jsonl`, and its row for `report.html`.
 package struct ItemReport: Sendable, Equatable {
     package var line: Int
     package var status: ItemStatus
     package var attempts: Int
-    package var error: String?
+    /// The last failure's message, kind and code.
+    package var error: ItemError?
+    /// The row as a JSON object; nil for a row that could not be read.
+    package var row: String?
 
-    package init(line: Int, status: ItemStatus, attempts: Int, error: String?) {
+    package init(line: Int, status: ItemStatus, attempts: Int, error: ItemError?, row: String? = nil) {
         self.line = line
         self.status = status
         self.attempts = attempts
         self.error = error
+        self.row = row
     }
 }
 

@@ -35,7 +35,7 @@ package protocol JournalStore: AnyObject, Sendable {
     func complete(line: Int, owner: String, records: [String], downloads: [DownloadRecord]) throws(JournalError) -> Bool
 
     /// Marks the item failed with `error`; false if `owner` no longer holds it.
-    func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool
+    func fail(line: Int, owner: String, error: ItemError) throws(JournalError) -> Bool
 
     /// Gives the item back as pending without counting it failed (the batch stops
     /// for a reason that is not the item's); false if `owner` no longer holds it.
@@ -53,9 +53,13 @@ package protocol JournalStore: AnyObject, Sendable {
     /// The whole batch at a glance, for `moonwatch status`.
     func status() throws(JournalError) -> BatchStatus
 
-    /// Every stored record, in the order they were committed.
-    func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError)
+    /// Every stored record, in the order they were committed, with the line of
+    /// the item that emitted it (nil: emitted in `setup` or `done`).
+    func forEachRecord(_ body: (_ item: Int?, _ json: String) throws(JournalError) -> Void) throws(JournalError)
 
     /// Every item, in input order.
     func forEachItem(_ body: (ItemReport) throws(JournalError) -> Void) throws(JournalError)
+
+    /// Every file the done items downloaded, in the order they were committed, with the item's line.
+    func forEachDownload(_ body: (_ item: Int, DownloadRecord) throws(JournalError) -> Void) throws(JournalError)
 }

@@ -229,9 +229,10 @@ package final class PostgresJournal: JournalStore {
         return try bridge.run("commit line \(line)") { client in try await Self.single(client, statement) } == 1
     }
 
-    package func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
+    package func fail(line: Int, owner: String, error: ItemError) throws(JournalError) -> Bool {
         let batch = try batch()
-        let statement = PostgresStatements.Fail(batch: batch, line: Int32(line), owner: owner, token: UUID(), error: error)
+        let statement = PostgresStatements.Fail(
+            batch: batch, line: Int32(line), owner: owner, token: UUID(), error: error.message, kind: error.kind, code: error.code)
         return try bridge.run("record the failure of line \(line)") { client in try await Self.single(client, statement) } == 1
     }
 
@@ -311,44 +312,52 @@ package final class PostgresJournal: JournalStore {
     /// Pages of this many rows: a batch of 100,000 items is never held in memory at once.
     private static let page = 10_000
 
-    package func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError) {
+    package func forEachRecord(_ body: (_ item: Int?, _ json: String) throws(JournalError) -> Void) throws(JournalError) {
         let batch = try batch()
-        var after: Int64 = 0
-        while true {
-            let rows: [(Int64, String)] = try bridge.run("read the records") { [after] client in
-                var rows: [(Int64, String)] = []
-                for try await row in try await client.query(
-                    "SELECT id, json FROM moonwatch.records WHERE batch = \(batch) AND id > \(after) ORDER BY id LIMIT \(Self.page)",
-                    logger: Self.quiet
-                ).decode((Int64, String).self) {
-                    rows.append(row)
-                }
-                return rows
-            }
-            for (_, json) in rows { try body(json) }
-            guard rows.count == Self.page, let last = rows.last else { return }
-            after = last.0
-        }
+        try forEachPage("read the records", after: Int64(0), key: \.0, query: { after in """
+            SELECT id, item, json FROM moonwatch.records WHERE batch = \(batch) AND id > \(after) ORDER BY id LIMIT \(Self.page)
+            """ }, decode: { try $0.decode((Int64, Int?, String).self) }) { row throws(JournalError) in try body(row.1, row.2) }
     }
 
     package func forEachItem(_ body: (ItemReport) throws(JournalError) -> Void) throws(JournalError) {
         let batch = try batch()
-        var after = 0
+        try forEachPage("read the items", after: 0, key: \.0, query: { after in """
+            SELECT line, status, attempts, last_error, error_kind, error_code, input FROM moonwatch.items
+            WHERE batch = \(batch) AND line > \(after) ORDER BY line LIMIT \(Self.page)
+            """ }, decode: { try $0.decode((Int, String, Int, String?, String?, String?, String?).self) }) { row throws(JournalError) in
+            try body(ItemReport(
+                line: row.0, status: ItemStatus(rawValue: row.1) ?? .pending, attempts: row.2,
+                error: row.3.map { ItemError($0, kind: row.4, code: row.5) }, row: row.6))
+        }
+    }
+
+    package func forEachDownload(_ body: (_ item: Int, DownloadRecord) throws(JournalError) -> Void) throws(JournalError) {
+        let batch = try batch()
+        try forEachPage("read the downloads", after: Int64(0), key: \.0, query: { after in """
+            SELECT id, item, path, bytes, sha256 FROM moonwatch.downloads
+            WHERE batch = \(batch) AND id > \(after) ORDER BY id LIMIT \(Self.page)
+            """ }, decode: { try $0.decode((Int64, Int, String, Int, String?).self) }) { row throws(JournalError) in
+            try body(row.1, DownloadRecord(path: row.2, bytes: row.3, sha256: row.4))
+        }
+    }
+
+    /// Reads a query page by page, keyed by an increasing column, so that no
+    /// whole batch is held in memory.
+    private func forEachPage<Row: Sendable, Key: Sendable>(
+        _ action: String, after first: Key, key: (Row) -> Key,
+        query: @escaping @Sendable (Key) -> PostgresQuery, decode: @escaping @Sendable (PostgresRow) throws -> Row,
+        _ body: (Row) throws(JournalError) -> Void
+    ) throws(JournalError) {
+        var after = first
         while true {
-            let rows: [ItemReport] = try bridge.run("read the items") { [after] client in
-                var rows: [ItemReport] = []
-                for try await (line, status, attempts, error) in try await client.query("""
-                    SELECT line, status, attempts, last_error FROM moonwatch.items
-                    WHERE batch = \(batch) AND line > \(after) ORDER BY line LIMIT \(Self.page)
-                    """, logger: Self.quiet
-                ).decode((Int, String, Int, String?).self) {
-                    rows.append(ItemReport(line: line, status: ItemStatus(rawValue: status) ?? .pending, attempts: attempts, error: error))
-                }
+            let rows: [Row] = try bridge.run(action) { [after] client in
+                var rows: [Row] = []
+                for try await row in try await client.query(query(after), logger: Self.quiet) { rows.append(try decode(row)) }
                 return rows
             }
             for row in rows { try body(row) }
             guard rows.count == Self.page, let last = rows.last else { return }
-            after = last.line
+            after = key(last)
         }
     }
 }

@@ -10,7 +10,7 @@ import PostgresNIO
 /// that a newer moonwatch has already moved past what this one understands.
 enum PostgresSchema {
     /// The version this build writes. A database at a higher one is refused.
-    static let version = 1
+    static let version = 2
 
     /// Statements taking the schema from version N to N+1, at index N.
     static let migrations: [[PostgresQuery]] = [
@@ -78,6 +78,10 @@ enum PostgresSchema {
                 PRIMARY KEY (batch, owner)
             )
             """,
+        ],
+        // 2: the failure's kind and code, so that reports group failures.
+        [
+            "ALTER TABLE moonwatch.items ADD COLUMN error_kind text, ADD COLUMN error_code text",
         ],
     ]
 

@@ -45,10 +45,11 @@ enum PostgresStatements {
     /// the owner still holds it; 1 when it is done by this call (or by an earlier
     /// try of it, found by its token), else 0.
     struct Complete: PostgresPreparedStatement {
-        static let name = "moonwatch_complete_v1"
+        static let name = "moonwatch_complete_v2"
         static let sql = """
             WITH done AS (
-                UPDATE moonwatch.items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL,
+                UPDATE moonwatch.items SET status = 'done', last_error = NULL, error_kind = NULL, error_code = NULL,
+                    lease_owner = NULL, lease_expires = NULL,
                     finished_by = $3, finished_at = now(), claim_token = $4
                 WHERE batch = $1 AND line = $2 AND status = 'running' AND lease_owner = $3
                 RETURNING line
@@ -95,10 +96,11 @@ enum PostgresStatements {
 
     /// Marks the item failed with its error, under the same guard and token as ``Complete``.
     struct Fail: PostgresPreparedStatement {
-        static let name = "moonwatch_fail_v1"
+        static let name = "moonwatch_fail_v2"
         static let sql = """
             WITH failed AS (
-                UPDATE moonwatch.items SET status = 'failed', last_error = $5, lease_owner = NULL, lease_expires = NULL,
+                UPDATE moonwatch.items SET status = 'failed', last_error = $5, error_kind = $6, error_code = $7,
+                    lease_owner = NULL, lease_expires = NULL,
                     finished_by = $3, finished_at = now(), claim_token = $4
                 WHERE batch = $1 AND line = $2 AND status = 'running' AND lease_owner = $3
                 RETURNING line
@@ -113,14 +115,18 @@ enum PostgresStatements {
         var owner: String
         var token: UUID
         var error: String
+        var kind: String?
+        var code: String?
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 5)
+            var bindings = PostgresBindings(capacity: 7)
             bindings.append(batch)
             bindings.append(line)
             bindings.append(owner)
             bindings.append(token)
             bindings.append(error)
+            bindings.append(kind)
+            bindings.append(code)
             return bindings
         }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Services
 
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +10,7 @@ struct Moonwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moonwatch",
         abstract: "Run Lua workflow scripts that watch cloud AI jobs and fetch their results.",
+        version: MoonwatchVersion.current,
         subcommands: [RunCommand.self, BatchCommand.self, ReportCommand.self, StatusCommand.self, CheckCommand.self, EmulatorCommand.self, TypesCommand.self]
     )
 }

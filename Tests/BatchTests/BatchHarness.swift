@@ -54,6 +54,15 @@ struct BatchHarness {
         return (process, err)
     }
 
+    /// Waits for the process; past `seconds` it is killed (the result says so),
+    /// so a test never hangs on a stuck binary.
+    func finish(_ started: (Process, URL), within seconds: Double) -> Result {
+        let deadline = Date().addingTimeInterval(seconds)
+        while started.0.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if started.0.isRunning { kill(started.0.processIdentifier, SIGKILL) }
+        return finish(started)
+    }
+
     func finish(_ started: (Process, URL)) -> Result {
         started.0.waitUntilExit()
         return Result(

@@ -67,7 +67,7 @@ final class SQLiteJournalTests: XCTestCase {
         XCTAssertFalse(try journal.complete(line: 1, owner: "dead", records: ["{}"], downloads: []))
         XCTAssertTrue(try journal.complete(line: 1, owner: "alive", records: [#"{"r":1}"#], downloads: []))
         var records: [String] = []
-        try journal.forEachRecord { records.append($0) }
+        try journal.forEachRecord { records.append($1) }
         XCTAssertEqual(records, [#"{"r":1}"#], "only the owner's records are stored")
     }
 
@@ -85,17 +85,26 @@ final class SQLiteJournalTests: XCTestCase {
         _ = try journal.claim(owner: "a", limit: 2, leaseSeconds: 60)
         XCTAssertTrue(try journal.complete(
             line: 1, owner: "a", records: ["1a", "1b"], downloads: [DownloadRecord(path: "x.bin", bytes: 3, sha256: "ff")]))
-        XCTAssertTrue(try journal.fail(line: 2, owner: "a", error: "boom"))
+        XCTAssertTrue(try journal.fail(line: 2, owner: "a", error: ItemError("boom", kind: "server", code: "MSS.00000004")))
         try journal.addRecords(["summary"])
         var records: [String] = []
-        try journal.forEachRecord { records.append($0) }
+        var emitters: [Int?] = []
+        try journal.forEachRecord { item, json in
+            emitters.append(item)
+            records.append(json)
+        }
         XCTAssertEqual(records, ["1a", "1b", "summary"])
+        XCTAssertEqual(emitters, [1, 1, nil])
         var reports: [ItemReport] = []
         try journal.forEachItem { reports.append($0) }
+        let rows = self.rows(2)
         XCTAssertEqual(reports, [
-            ItemReport(line: 1, status: .done, attempts: 1, error: nil),
-            ItemReport(line: 2, status: .failed, attempts: 1, error: "boom"),
+            ItemReport(line: 1, status: .done, attempts: 1, error: nil, row: rows[0].json),
+            ItemReport(line: 2, status: .failed, attempts: 1, error: ItemError("boom", kind: "server", code: "MSS.00000004"), row: rows[1].json),
         ])
+        var downloads: [String] = []
+        try journal.forEachDownload { item, file in downloads.append("\(item) \(file.path) \(file.bytes) \(file.sha256 ?? "-")") }
+        XCTAssertEqual(downloads, ["1 x.bin 3 ff"])
         XCTAssertEqual(try journal.claim(owner: "a", limit: 5, leaseSeconds: 60), [])
     }
 
@@ -128,7 +137,7 @@ final class SQLiteJournalTests: XCTestCase {
             [InputRow(line: 1, json: "{}"), InputRow(line: 2, problem: "line 2: malformed JSON"), InputRow(line: 3, json: "{}")]
         }
         _ = try journal.claim(owner: "a", limit: 5, leaseSeconds: 60)
-        XCTAssertTrue(try journal.fail(line: 1, owner: "a", error: "job failed"))
+        XCTAssertTrue(try journal.fail(line: 1, owner: "a", error: ItemError("job failed")))
         XCTAssertTrue(try journal.complete(line: 3, owner: "a", records: [], downloads: []))
         XCTAssertEqual(try journal.counts()[.failed], 2)
         XCTAssertEqual(try journal.retryFailed(), 1)

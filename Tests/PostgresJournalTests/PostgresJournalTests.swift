@@ -40,16 +40,23 @@ final class PostgresJournalTests: XCTestCase {
         XCTAssertTrue(try journal.complete(line: 2, owner: "a", records: ["r2a", "r2b"],
             downloads: [DownloadRecord(path: "f", bytes: 5, sha256: nil)]))
         XCTAssertTrue(try journal.complete(line: 1, owner: "a", records: ["r1"], downloads: []))
-        XCTAssertTrue(try journal.fail(line: 3, owner: "a", error: "boom"))
+        XCTAssertTrue(try journal.fail(line: 3, owner: "a", error: ItemError("boom", kind: "server", code: "MSS.00000004")))
         try journal.addRecords(["done"])
         var records: [String] = []
-        try journal.forEachRecord { records.append($0) }
+        try journal.forEachRecord { records.append($1) }
         XCTAssertEqual(records, ["r2a", "r2b", "r1", "done"], "in commit order")
         var items: [ItemReport] = []
         try journal.forEachItem { items.append($0) }
         XCTAssertEqual(items.map(\.status), [.done, .done, .failed, .failed])
-        XCTAssertEqual(items[2].error, "boom")
-        XCTAssertEqual(items[3].error, "bad JSON")
+        XCTAssertEqual(items[2].error, ItemError("boom", kind: "server", code: "MSS.00000004"))
+        XCTAssertNotNil(items[2].row, "the row, for the report's id")
+        XCTAssertEqual(items[3].error, ItemError("bad JSON"))
+        var downloads: [String] = []
+        try journal.forEachDownload { item, file in downloads.append("\(item) \(file.path) \(file.bytes) \(file.sha256 ?? "-")") }
+        XCTAssertEqual(downloads, ["2 f 5 -"])
+        var emitters: [Int?] = []
+        try journal.forEachRecord { item, _ in emitters.append(item) }
+        XCTAssertEqual(emitters, [2, 2, 1, nil])
         XCTAssertEqual(items[3].attempts, 0)
         XCTAssertEqual(try server.sql("SELECT count(*) || ' ' || min(path) FROM moonwatch.downloads", database: url), "1 f")
         XCTAssertEqual(try journal.retryFailed(), 1, "not the bad row")
@@ -100,7 +107,7 @@ final class PostgresJournalTests: XCTestCase {
         }
         XCTAssertEqual(wins.withLock { $0.reduce(0, +) }, 40, "one commit per item")
         var records: [String] = []
-        try a.forEachRecord { records.append($0) }
+        try a.forEachRecord { records.append($1) }
         XCTAssertEqual(records.count, 40, "each item's records stored once")
         XCTAssertEqual(Set(records.map { $0.split(separator: " ")[1] }).count, 40)
     }
@@ -117,11 +124,11 @@ final class PostgresJournalTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertEqual(try b.claim(owner: "b", limit: 1, leaseSeconds: 60).map(\.attempt), [2])
         XCTAssertFalse(try a.complete(line: 1, owner: "a", records: ["stale"], downloads: []))
-        XCTAssertFalse(try a.fail(line: 1, owner: "a", error: "stale"))
+        XCTAssertFalse(try a.fail(line: 1, owner: "a", error: ItemError("stale")))
         try a.renewLeases(owner: "a", leaseSeconds: 60)
         XCTAssertTrue(try b.complete(line: 1, owner: "b", records: ["fresh"], downloads: []))
         var records: [String] = []
-        try a.forEachRecord { records.append($0) }
+        try a.forEachRecord { records.append($1) }
         XCTAssertEqual(records, ["fresh"])
     }
 

@@ -41,7 +41,7 @@ struct ScriptHarness {
         // Scripts are named as users name them, relative to the working directory.
         FileManager.default.changeCurrentDirectoryPath(folder.path)
         let runtime = try Runtime(scriptPath: "main.lua", options: options)
-        try ScriptEnvironment.install(in: runtime, outDirectory: outDirectory, arguments: ["a1", "a2"])
+        try ScriptEnvironment.install(in: runtime, arguments: ["a1", "a2"], records: RecordWriter(outDirectory: outDirectory))
         return runtime
     }
 

@@ -1,4 +1,5 @@
 import Journal
+import Report
 
 /// How a batch run ended: the journal's final counts, what this run did, and
 /// the exit code with the problems that explain it.
@@ -13,4 +14,6 @@ package struct BatchResult: Sendable {
     package var exitCode: Int32
     /// One sentence per distinct problem, redacted, in the order found.
     package var problems: [String]
+    /// The batch's failed items by kind and code, the largest group first.
+    package var failureGroups: [FailureGroup]
 }

@@ -3,6 +3,7 @@ import Journal
 import Logging
 import PostgresJournal
 import Lua
+import Report
 import Runtime
 import Services
 
@@ -17,6 +18,9 @@ package final class BatchSession: Sendable {
     private let workers: BatchRun
     private let maxFailures: FailureLimit
     private let redactor: Redactor
+    private let hub: ServiceHub
+    private let commandLine: String
+    private let inputPath: String
 
     /// - Throws: ``BatchSetupError`` (exit 2) for a script that does not compile,
     ///   an unreadable input or a journal that cannot be used; what writing
@@ -64,6 +68,9 @@ package final class BatchSession: Sendable {
         self.journal = journal
         maxFailures = settings.maxFailures
         redactor = settings.redactor
+        hub = settings.hub
+        commandLine = settings.commandLine
+        inputPath = settings.inputPath
     }
 
     /// When the session was opened.
@@ -72,18 +79,26 @@ package final class BatchSession: Sendable {
     /// `report.jsonl`, written when ``run()`` ends.
     package var reportPath: String { shared.output.reportPath }
 
+    /// `report.html`, written when ``run()`` ends.
+    package var pagePath: String { shared.output.pagePath }
+
     /// Runs the workers until no item is left or the batch stops, then writes
-    /// `report.jsonl`.
+    /// `report.jsonl` and `report.html`.
     package func run() throws -> BatchResult {
         let outcomes = workers.run()
         // What this run claimed but did not finish (a stop, an interrupt) is pending again.
         _ = try journal.releaseAll(owner: shared.owner)
-        try shared.output.writeReport(from: journal)
         let counts = try journal.counts()
         let (exitCode, problems) = settle(outcomes, counts: counts)
+        try shared.output.writeReport(from: journal)
+        let ended = Date()
+        let header = ReportHeader(
+            command: redactor.redact(commandLine), started: shared.started, ended: ended, exitStatus: exitCode,
+            version: MoonwatchVersion.current, details: [("input", inputPath), ("journal", journal.location)])
+        let page = try shared.output.writePage(from: journal, header: header, counters: hub.snapshot)
         return BatchResult(
-            counts: counts, counters: counters, elapsed: Date().timeIntervalSince(shared.started),
-            exitCode: exitCode, problems: problems)
+            counts: counts, counters: counters, elapsed: ended.timeIntervalSince(shared.started),
+            exitCode: exitCode, problems: problems, failureGroups: page.failureGroups)
     }
 
     /// SIGINT/SIGTERM: no new items; every VM cancels its tasks. Any thread.
@@ -125,7 +140,7 @@ package final class BatchSession: Sendable {
     private static func reportBadRows(_ journal: any JournalStore, logger: Logger) throws {
         try journal.forEachItem { item in
             if item.status == .failed, item.attempts == 0, let error = item.error {
-                logger.warning("bad row: \(error)")
+                logger.warning("bad row: \(error.message)")
             }
         }
     }

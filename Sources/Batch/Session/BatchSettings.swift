@@ -14,7 +14,7 @@ package struct BatchSettings: Sendable {
     /// (60 s by default); a SQLite journal gives a dead run's items back when it
     /// is next opened, so its lease only has to outlast any item.
     package var leaseSeconds: Double = 600
-    /// Where `records.jsonl` and `report.jsonl` go.
+    /// Where `records.jsonl`, `report.jsonl` and `report.html` go.
     package var outDirectory: String
     package var runtimeOptions: RuntimeOptions
     package var hub: ServiceHub
@@ -29,6 +29,8 @@ package struct BatchSettings: Sendable {
     package var logger: Logger
     /// Applied to script errors before they are reported.
     package var redactor: Redactor
+    /// The command line, redacted, for the header of `report.html`.
+    package var commandLine: String
 
     package init(
         scriptPath: String, inputPath: String, journal: JournalAddress, outDirectory: String, runtimeOptions: RuntimeOptions,
@@ -48,5 +50,6 @@ package struct BatchSettings: Sendable {
         self.maxFailures = maxFailures
         self.logger = logger
         self.redactor = redactor
+        commandLine = "moonwatch batch --input \(inputPath) \(scriptPath)"
     }
 }

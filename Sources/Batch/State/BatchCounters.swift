@@ -17,7 +17,7 @@ package final class BatchCounters: Sendable {
     /// when this process is the only one working on it (a SQLite journal).
     package let batchWide = Mutex<ItemCounts?>(nil)
 
-    init(total: Int, doneBefore: Int, failedBefore: Int) {
+    package init(total: Int, doneBefore: Int, failedBefore: Int) {
         self.total = total
         self.doneBefore = doneBefore
         self.failedBefore = failedBefore

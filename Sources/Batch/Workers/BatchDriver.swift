@@ -8,7 +8,7 @@
 enum BatchDriver {
     static let source = #"""
 local host, script = ...
-local pcall, tostring, type, rawget = pcall, tostring, type, rawget
+local pcall, tostring, type, rawget, getmetatable = pcall, tostring, type, rawget, getmetatable
 local decode = json.decode
 
 script()
@@ -30,8 +30,20 @@ if type(http) == "table" and type(http.download) == "function" then
 end
 
 local function describe(err)
+  -- A script's own error table, {kind =, code =, message =}: its message.
+  if type(err) == "table" and getmetatable(err) == nil and type(rawget(err, "message")) == "string" then
+    return rawget(err, "message")
+  end
   local ok, text = pcall(tostring, err)
   return ok and text or "(an error that cannot be printed)"
+end
+
+-- The error table's field `name` as text, if it has one (for grouping failures).
+local function field(err, name)
+  if type(err) ~= "table" then return nil end
+  local value = rawget(err, name)
+  if type(value) == "number" then return tostring(value) end
+  return type(value) == "string" and value or nil
 end
 
 local function run_item(line, text, attempt)
@@ -45,8 +57,7 @@ local function run_item(line, text, attempt)
   if handled then
     host.finish_item(true)
   else
-    local kind = type(err) == "table" and rawget(err, "kind") or nil
-    host.finish_item(false, describe(err), type(kind) == "string" and kind or nil)
+    host.finish_item(false, describe(err), field(err, "kind"), field(err, "code"))
   end
 end
 

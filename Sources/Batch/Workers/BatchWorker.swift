@@ -50,7 +50,7 @@ final class BatchWorker {
     }
 
     /// Commits the outcome of the item the calling task worked on.
-    private func finish(_ context: ItemContext, ok: Bool, message: String?, kind: String?) throws(ScriptError) {
+    private func finish(_ context: ItemContext, ok: Bool, message: String?, kind: String?, code: String?) throws(ScriptError) {
         context.finished = true
         let journal = shared.journal
         let counters = shared.counters
@@ -68,7 +68,7 @@ final class BatchWorker {
                 shared.stop()
             } else {
                 let error = message ?? "failed"
-                guard try journal.fail(line: context.line, owner: shared.owner, error: error) else { return }
+                guard try journal.fail(line: context.line, owner: shared.owner, error: ItemError(error, kind: kind, code: code)) else { return }
                 counters.failed.add(1, ordering: .relaxed)
                 shared.logger.warning("line \(context.line) failed (attempt \(context.attempt)): \(error)")
             }
@@ -103,7 +103,7 @@ final class BatchWorker {
                 shared.counters.inFlight.add(1, ordering: .relaxed)
                 return .none
             }),
-            /// finish_item(ok, message, kind): commits the calling task's item.
+            /// finish_item(ok, message, kind, code): commits the calling task's item.
             ("finish_item", { [unowned self, unowned runtime] call throws(ScriptError) in
                 guard let context = runtime.taskLocal as? ItemContext else {
                     throw ScriptError(.invalidArgument, "finish_item outside an item")
@@ -112,7 +112,8 @@ final class BatchWorker {
                 let ok = try call.value(1).isTruthy
                 let message = call.type(2) == .string ? try call.string(2) : nil
                 let kind = call.type(3) == .string ? try call.string(3) : nil
-                try finish(context, ok: ok, message: message, kind: kind)
+                let code = call.type(4) == .string ? try call.string(4) : nil
+                try finish(context, ok: ok, message: message, kind: kind, code: code)
                 return .none
             }),
             /// record_download(path, bytes, sha256, skipped): a file the calling task's item downloaded.

@@ -15,7 +15,10 @@ final class ItemRecordSink: RecordSink {
         self.shared = shared
     }
 
-    func append(_ line: [UInt8]) throws(ScriptError) {
+    var outDirectory: String { shared.output.outDirectory }
+
+    /// The image needs no bookkeeping: it is in the record, which the report reads from the journal.
+    func append(_ line: [UInt8], image: String?) throws(ScriptError) {
         let record = String(decoding: line, as: UTF8.self)
         if let context = runtime.taskLocal as? ItemContext {
             guard !context.finished else {

@@ -39,13 +39,17 @@ local function wait_until(name, service, options, describe, poll, done)
   if on_poll ~= nil and type(on_poll) ~= "function" then
     host.raise("invalid_argument", name .. ": option 'on_poll' must be a function, got " .. type(on_poll))
   end
-  local deadline = host.now() + timeout
+  local started = host.now()
+  local deadline = started + timeout
   if initial > 0 then sleep(math_min(initial, timeout)) end
   local attempt = 0
   while true do
     attempt = attempt + 1
     local result = poll()
-    if result.terminal or done(result) then return result end
+    if result.terminal or done(result) then
+      host.waited(service, host.now() - started)
+      return result
+    end
     if on_poll then on_poll(result) end
     local delay = host.next_delay(min_delay, max_delay, attempt, deadline - host.now())
     if delay == nil then

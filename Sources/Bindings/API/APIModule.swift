@@ -87,6 +87,11 @@ public enum APIModule {
                 try call.push(.number(hub.clock.now()))
                 return .results(1)
             }),
+            /// waited(service, seconds): a waiter reached its answer after `seconds`, for the report.
+            ("waited", { call throws(ScriptError) in
+                hub.counters.countWait(try call.string(1), seconds: try call.number(2))
+                return .none
+            }),
             /// fail(kind, message, service): raises an error table naming the service.
             ("fail", { call throws(ScriptError) in
                 throw ScriptError(.init(rawValue: try call.string(1)), try call.string(2), fields: ["service": .string(try call.string(3))])

@@ -7,8 +7,12 @@ import Lua
 
 /// Where `emit` sends each record, as JSON text.
 public protocol RecordSink: AnyObject {
-    /// Takes one record; an error is raised in the script at the `emit` call.
-    func append(_ line: [UInt8]) throws(ScriptError)
+    /// The out directory: a record's `image` names a file under it.
+    var outDirectory: String { get }
+
+    /// Takes one record (with its `image`, already checked); an error is raised
+    /// in the script at the `emit` call.
+    func append(_ line: [UInt8], image: String?) throws(ScriptError)
 }
 
 /// Appends JSON lines to `OUT/records.jsonl`, creating the folder on first use.
@@ -17,11 +21,13 @@ public protocol RecordSink: AnyObject {
 /// never leaves half a line behind another process's lines.
 public final class RecordWriter: RecordSink {
     public let path: String
-    private let directory: String
+    public let outDirectory: String
+    /// The `image` of every record written, for the run's report.
+    public private(set) var images: [String] = []
     private var descriptor: Int32 = -1
 
     public init(outDirectory: String) {
-        directory = outDirectory
+        self.outDirectory = outDirectory
         path = outDirectory + "/records.jsonl"
     }
 
@@ -29,9 +35,9 @@ public final class RecordWriter: RecordSink {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    public func append(_ line: [UInt8]) throws(ScriptError) {
+    public func append(_ line: [UInt8], image: String?) throws(ScriptError) {
         if descriptor < 0 {
-            try makeDirectories(directory)
+            try makeDirectories(outDirectory)
             descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw failure("cannot open \(path)") }
         }
@@ -46,6 +52,7 @@ public final class RecordWriter: RecordSink {
             }
             offset += written
         }
+        if let image { images.append(image) }
     }
 
     private func makeDirectories(_ path: String) throws(ScriptError) {

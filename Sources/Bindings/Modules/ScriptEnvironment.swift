@@ -5,16 +5,10 @@ import Runtime
 /// The script modules that need no service: `log`, `emit` and `args` (docs/contract.md §2.4).
 /// (`json` is lua-cjson, opened with the sandbox.)
 public enum ScriptEnvironment {
-    /// Installs the modules into `runtime`.
-    /// - Parameters:
-    ///   - outDirectory: where `emit` appends `records.jsonl`.
-    ///   - arguments: the script's arguments, as the global `args`.
-    public static func install(in runtime: Runtime, outDirectory: String, arguments: [String]) throws(ScriptError) {
-        try install(in: runtime, arguments: arguments, records: RecordWriter(outDirectory: outDirectory))
-    }
-
-    /// Installs the modules with `emit` sending its records to `records`
-    /// (`moonwatch batch` keeps them with their item until it is committed).
+    /// Installs the modules into `runtime`, with `emit` sending its records to
+    /// `records`: a ``RecordWriter`` for `moonwatch run`; `moonwatch batch` keeps
+    /// them with their item until it is committed.
+    /// - Parameter arguments: the script's arguments, as the global `args`.
     public static func install(in runtime: Runtime, arguments: [String], records: any RecordSink) throws(ScriptError) {
         let logger = runtime.logger
         try runtime.state.setGlobal("args", .table(LuaTable(array: arguments.map { .string($0) })))
@@ -26,9 +20,17 @@ public enum ScriptEnvironment {
                 logger.log(level: level, "\(message)", metadata: ["at": "\(call.scriptLocation)"])
                 return .none
             }),
+            /// append_record(json, image): image is the record's `image` field, or nil.
             ("append_record", { call throws(ScriptError) in
                 try call.checkType(1, .string)
-                try records.append(call.stack.bytes(at: 1) ?? [])
+                var image: String?
+                if call.type(2) != .nil {
+                    guard call.type(2) == .string else {
+                        throw ScriptError(.invalidArgument, "emit: field 'image' must be a path under the out directory, got \(call.type(2).name)")
+                    }
+                    image = try EmittedImagePath.checked(try call.string(2), outDirectory: records.outDirectory)
+                }
+                try records.append(call.stack.bytes(at: 1) ?? [], image: image)
                 return .none
             }),
         ])
@@ -36,7 +38,7 @@ public enum ScriptEnvironment {
 
     static let source = #"""
 local host = ...
-local format, pcall, type, tostring = string.format, pcall, type, tostring
+local format, pcall, type, tostring, rawget = string.format, pcall, type, tostring, rawget
 local encode = json.encode
 
 local function write(level, fmt, ...)
@@ -54,13 +56,14 @@ log = {
 }
 
 -- emit(record): appends the record as one JSON line to OUT/records.jsonl (through the record sink).
+-- A record's `image`, a file under OUT, joins the report's gallery.
 function emit(record)
   if type(record) ~= "table" then
     host.raise("invalid_argument", "bad argument #1 to 'emit' (table expected, got " .. type(record) .. ")")
   end
   local ok, line = pcall(encode, record)
   if not ok then host.raise("invalid_argument", "emit: the record cannot be written as JSON: " .. tostring(line)) end
-  host.append_record(line)
+  host.append_record(line, rawget(record, "image"))
 end
 """#
 }

@@ -164,6 +164,8 @@ final class SQLiteStatement {
 
     func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
     func text(_ column: Int32) -> String? {
         guard let bytes = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: bytes)

@@ -117,7 +117,7 @@ package final class SQLiteJournal: JournalStore {
         try withConnection { db throws(JournalError) -> Bool in
             try db.transaction { () throws(JournalError) -> Bool in
                 try db.statement("""
-                    UPDATE items SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL, finished_at = ?
+                    UPDATE items SET status = 'done', last_error = NULL, error_kind = NULL, error_code = NULL, lease_owner = NULL, lease_expires = NULL, finished_at = ?
                     WHERE line = ? AND status = 'running' AND lease_owner = ?
                     """).bind(.real(Self.now()), .integer(line), .text(owner)).run()
                 guard db.changes == 1 else { return false }
@@ -133,12 +133,16 @@ package final class SQLiteJournal: JournalStore {
         }
     }
 
-    package func fail(line: Int, owner: String, error: String) throws(JournalError) -> Bool {
+    package func fail(line: Int, owner: String, error: ItemError) throws(JournalError) -> Bool {
         try withConnection { db throws(JournalError) -> Bool in
             try db.statement("""
-                UPDATE items SET status = 'failed', last_error = ?, lease_owner = NULL, lease_expires = NULL, finished_at = ?
+                UPDATE items SET status = 'failed', last_error = ?, error_kind = ?, error_code = ?,
+                    lease_owner = NULL, lease_expires = NULL, finished_at = ?
                 WHERE line = ? AND status = 'running' AND lease_owner = ?
-                """).bind(.text(error), .real(Self.now()), .integer(line), .text(owner)).run()
+                """).bind(
+                    .text(error.message), .optionalText(error.kind), .optionalText(error.code), .real(Self.now()),
+                    .integer(line), .text(owner)
+                ).run()
             return db.changes == 1
         }
     }
@@ -184,20 +188,31 @@ package final class SQLiteJournal: JournalStore {
         }
     }
 
-    package func forEachRecord(_ body: (String) throws(JournalError) -> Void) throws(JournalError) {
+    package func forEachRecord(_ body: (_ item: Int?, _ json: String) throws(JournalError) -> Void) throws(JournalError) {
         try withConnection { db throws(JournalError) in
-            let query = try db.statement("SELECT json FROM records ORDER BY id")
-            while try query.step() { try body(query.text(0) ?? "") }
+            let query = try db.statement("SELECT item, json FROM records ORDER BY id")
+            while try query.step() { try body(query.isNull(0) ? nil : query.integer(0), query.text(1) ?? "") }
         }
     }
 
     package func forEachItem(_ body: (ItemReport) throws(JournalError) -> Void) throws(JournalError) {
         try withConnection { db throws(JournalError) in
-            let query = try db.statement("SELECT line, status, attempts, last_error FROM items ORDER BY line")
+            let query = try db.statement(
+                "SELECT line, status, attempts, last_error, error_kind, error_code, input FROM items ORDER BY line")
             while try query.step() {
                 try body(ItemReport(
                     line: query.integer(0), status: query.text(1).flatMap(ItemStatus.init(rawValue:)) ?? .pending,
-                    attempts: query.integer(2), error: query.text(3)))
+                    attempts: query.integer(2), error: query.text(3).map { ItemError($0, kind: query.text(4), code: query.text(5)) },
+                    row: query.text(6)))
+            }
+        }
+    }
+
+    package func forEachDownload(_ body: (_ item: Int, DownloadRecord) throws(JournalError) -> Void) throws(JournalError) {
+        try withConnection { db throws(JournalError) in
+            let query = try db.statement("SELECT item, path, bytes, sha256 FROM downloads ORDER BY id")
+            while try query.step() {
+                try body(query.integer(0), DownloadRecord(path: query.text(1) ?? "", bytes: query.integer(2), sha256: query.text(3)))
             }
         }
     }

@@ -16,6 +16,8 @@ enum SQLiteSchema {
             status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
             attempts INTEGER NOT NULL DEFAULT 0,
             last_error TEXT,
+            error_kind TEXT,                -- the error table's kind, for grouping failures
+            error_code TEXT,                -- the service's code (MSS.00010002, ...)
             lease_owner TEXT,
             lease_expires REAL,             -- Unix time
             claimed_at REAL,                -- Unix time, for status: the oldest lease
@@ -42,5 +44,7 @@ enum SQLiteSchema {
     static let addedColumns: [(table: String, column: String, type: String)] = [
         ("items", "claimed_at", "REAL"),
         ("items", "finished_at", "REAL"),
+        ("items", "error_kind", "TEXT"),
+        ("items", "error_code", "TEXT"),
     ]
 }

@@ -28,7 +28,7 @@ package struct ServiceCaller: Sendable {
         clock: ServiceClock = .system,
         unknownStates: UnknownStateReporter = UnknownStateReporter(),
         logger: Logger? = nil,
-        userAgent: String = "moonwatch/0.1"
+        userAgent: String = "moonwatch/" + MoonwatchVersion.current
     ) {
         self.service = service
         self.transport = transport

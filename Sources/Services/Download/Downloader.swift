@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
+import Synchronization
 import Transport
 
 #if canImport(Glibc)
@@ -38,6 +39,7 @@ public final class Downloader: Sendable {
     let logger: Logger?
     let clock: ServiceClock
     private let random: RandomSource
+    private let finishedFiles = Mutex<[DownloadResult]>([])
 
     /// - Parameters:
     ///   - outDirectory: where destinations are (created when missing).
@@ -62,6 +64,10 @@ public final class Downloader: Sendable {
             connectionsPerHost: options.maxConcurrent)
     }
 
+    /// Every file this downloader completed (fetched or found complete), in
+    /// order: the gallery of `moonwatch run`'s report.
+    package var finished: [DownloadResult] { finishedFiles.withLock { $0 } }
+
     /// Closes the pooled connections. Call once at the end of the run.
     package func shutdown() async throws {
         try await client.shutdown()
@@ -83,6 +89,7 @@ public final class Downloader: Sendable {
             }
             if !request.overwrite, let existing = existingFile(target, checks: request.checks) {
                 counters.countDownloadFinished(skipped: true)
+                finishedFiles.withLock { $0.append(existing) }
                 return .finished(existing)
             }
             var state = try TransferState(target: target, checks: request.checks)
@@ -183,8 +190,10 @@ public final class Downloader: Sendable {
         try publish(target.part, as: target.file, folder: target.folder, shownPath: target.path)
         PartMetadata.remove(target.meta)
         counters.countDownloadFinished(skipped: false)
-        return DownloadResult(
+        let result = DownloadResult(
             path: target.path, bytes: state.offset, sha256: state.digests.finish().sha256, resumed: state.resumed,
             skipped: false)
+        finishedFiles.withLock { $0.append(result) }
+        return result
     }
 }

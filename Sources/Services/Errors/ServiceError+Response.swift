@@ -69,19 +69,6 @@ extension ServiceError {
     }
 }
 
-extension JSONValue {
-    /// Strings as they are, numbers and booleans as text, else nil.
-    var scalarText: String? {
-        switch self {
-        case .string(let text): text
-        case .integer(let value): String(value)
-        case .number(let value): String(value)
-        case .bool(let value): String(value)
-        default: nil
-        }
-    }
-}
-
 extension ServiceResponse {
     /// Parses the body as JSON, or throws `bad_response` naming service, status and offset.
     package func json(service: String) throws(ServiceError) -> JSONValue {

@@ -12,6 +12,9 @@ package final class RunCounters: Sendable {
         package var retries: [String: Int] = [:]
         /// Throttled answers (429 / `APIG.0308`), per service name.
         package var throttled: [String: Int] = [:]
+        /// Seconds from a waiter's start to its answer (a terminal state or the
+        /// one it waited for), per service, in the order they ended.
+        package var waits: [String: [Double]] = [:]
         /// Try-on coins charged (0.1 per query sent), in thousandths.
         package var milliCoinsSpent: Int = 0
 
@@ -49,6 +52,7 @@ package final class RunCounters: Sendable {
     package func countRequest(_ service: String) { state.withLock { $0.requests[service, default: 0] += 1 } }
     package func countRetry(_ service: String) { state.withLock { $0.retries[service, default: 0] += 1 } }
     package func countThrottled(_ service: String) { state.withLock { $0.throttled[service, default: 0] += 1 } }
+    package func countWait(_ service: String, seconds: Double) { state.withLock { $0.waits[service, default: []].append(seconds) } }
     func addMilliCoins(_ amount: Int) { state.withLock { $0.milliCoinsSpent += amount } }
 
     func addDownloadedBytes(_ count: Int) { state.withLock { $0.downloadBytes += Int64(count) } }

@@ -74,6 +74,7 @@ struct BatchCommand: ParsableCommand {
             concurrency: concurrency ?? setup.configuration.concurrency, workers: workers, retryFailed: retryFailed,
             maxFailures: maxFailures, logger: logger, redactor: redactor)
         if journal.isShared { settings.leaseSeconds = Double(lease ?? setup.configuration.journal.leaseSeconds) }
+        settings.commandLine = CommandLineText.current
         let session: BatchSession
         do {
             session = try BatchSession(settings)
@@ -89,7 +90,8 @@ struct BatchCommand: ParsableCommand {
         withExtendedLifetime(signals) {}
 
         Console.error(BatchSummaryTable(
-            counts: result.counts, counters: result.counters, requests: setup.hub.snapshot, elapsed: result.elapsed).text)
+            counts: result.counts, counters: result.counters, requests: setup.hub.snapshot, elapsed: result.elapsed,
+            failureGroups: result.failureGroups, pagePath: session.pagePath).text)
         for problem in result.problems { Console.error("moonwatch: \(problem)") }
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Bindings
 import Lua
+import Report
 import Runtime
 import Services
 import Transport
@@ -35,9 +36,10 @@ struct RunCommand: ParsableCommand {
         defer { setup.shutdown() }
 
         let runtime: Runtime
+        let records = RecordWriter(outDirectory: setup.configuration.out)
         do throws(ScriptError) {
             runtime = try Runtime(scriptPath: script, options: options.runtimeOptions(logger: logger))
-            try ScriptEnvironment.install(in: runtime, outDirectory: setup.configuration.out, arguments: arguments)
+            try ScriptEnvironment.install(in: runtime, arguments: arguments, records: records)
             try APIModule.install(in: runtime, hub: setup.hub)
             try HTTPModule.install(in: runtime, downloader: setup.downloader)
         } catch {
@@ -58,7 +60,13 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         progress.stop()
-        printSummary(setup.hub.snapshot, elapsed: Date().timeIntervalSince(started))
+        let ended = Date()
+        printSummary(setup.hub.snapshot, elapsed: ended.timeIntervalSince(started))
+        writePage(
+            ReportHeader(
+                command: redactor.redact(CommandLineText.current), started: started, ended: ended, exitStatus: report.exitCode,
+                version: MoonwatchVersion.current),
+            setup: setup, records: records)
         switch report.outcome {
         case .failed(_, let traceback, _):
             Console.error("moonwatch: \(redactor.redact(traceback))")
@@ -71,6 +79,20 @@ struct RunCommand: ParsableCommand {
             Console.error("moonwatch: \(report.unobservedFailures) task(s) failed and nobody waited for them (see the log above)")
         }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// `OUT/report.html`: what the run did and a gallery of its files. A failure
+    /// to write it is reported, and does not change the run's exit status.
+    private func writePage(_ header: ReportHeader, setup: ServiceSetup, records: RecordWriter) {
+        let out = setup.configuration.out
+        let content = ReportContent.run(
+            header: header, counters: setup.hub.snapshot, downloads: setup.downloader.finished,
+            emittedImages: records.images, outDirectory: out)
+        do {
+            try ReportPage(content: content, directory: out).write()
+        } catch {
+            Console.error("moonwatch: cannot write \(out)/\(ReportPage.fileName): \(error.localizedDescription)")
+        }
     }
 
     /// The service summary, when the script used a service or downloaded anything.

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Journal
 import Logging
+import Report
 import Services
 
 /// `moonwatch status --state URL|PATH [--json]`: where a whole batch stands,

@@ -1,5 +1,6 @@
 import Batch
 import Foundation
+import Report
 import Services
 
 /// The one-line state of a running batch: items done, failed and in flight,

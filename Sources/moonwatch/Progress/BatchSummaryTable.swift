@@ -1,15 +1,22 @@
 import Batch
 import Foundation
 import Journal
+import Report
 import Services
 
-/// The table printed when a batch ends (docs/contract.md §1): items by outcome, then the
-/// run's ``ServiceSummary``.
+/// The table printed when a batch ends (docs/contract.md §1): items by outcome,
+/// the largest failure groups, then the run's ``ServiceSummary``.
 struct BatchSummaryTable {
     var counts: ItemCounts
     var counters: BatchCounters
     var requests: RunCounters.Snapshot
     var elapsed: Double
+    var failureGroups: [FailureGroup] = []
+    /// Where `report.html` was written, named on the last line.
+    var pagePath: String?
+
+    /// Failure groups shown; the rest are counted on one line.
+    static let groupsShown = 5
 
     var text: String {
         let doneNow = counters.done.load(ordering: .relaxed)
@@ -21,12 +28,30 @@ struct BatchSummaryTable {
         lines.append(row("  failed", counts[.failed], detail: "\(failedNow) \(share)"))
         lines.append(row("  not finished", counts[.pending] + counts[.running], detail: nil))
         lines.append("")
+        if !failureGroups.isEmpty {
+            lines.append("failures by kind and code")
+            for group in failureGroups.prefix(Self.groupsShown) {
+                lines.append(Format.pad("  ×" + String(group.items.count), 10) + Self.oneLine(group.title))
+            }
+            let rest = failureGroups.dropFirst(Self.groupsShown)
+            if !rest.isEmpty {
+                lines.append("  \(rest.count) more (\(rest.reduce(0) { $0 + $1.items.count }) items)" + (pagePath.map { ": see \($0)" } ?? ""))
+            }
+            lines.append("")
+        }
         let files = counters.filesDownloaded.load(ordering: .relaxed)
         lines += ServiceSummary(
             requests: requests, bytesDownloaded: counters.bytesDownloaded.load(ordering: .relaxed), filesDownloaded: files,
             elapsed: elapsed
         ).lines
+        if let pagePath { lines.append("report           \(pagePath)") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A group's title cut to one readable line.
+    private static func oneLine(_ title: String) -> String {
+        let flat = title.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 100 ? String(flat.prefix(99)) + "…" : flat
     }
 
     private func row(_ name: String, _ value: Int, detail: String?) -> String {

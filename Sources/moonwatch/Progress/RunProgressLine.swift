@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Services
 
 /// The one-line state of a running script: polls, retries, downloads, poll rate, elapsed.

@@ -1,3 +1,4 @@
+import Report
 import Services
 
 /// What a run did with the services, for the summary at its end (docs/contract.md §1):

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Numbers as people read them.
-enum Format {
-    static func duration(_ seconds: Double) -> String {
+package enum Format {
+    package static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
         let total = Int(seconds.rounded())
         if total < 60 { return seconds < 10 ? String(format: "%.1f s", seconds) : "\(total) s" }
@@ -10,19 +10,24 @@ enum Format {
         return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
     }
 
-    static func bytes(_ count: Int) -> String {
+    /// `812 B`, `54.1 KB`, `4.5 MB`: one decimal, powers of 1000. Integer
+    /// arithmetic: a report formats 20,000 sizes.
+    package static func bytes(_ count: Int) -> String {
         let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = Double(count)
+        guard count >= 1000 else { return "\(count) B" }
+        var scale = 1
         var unit = 0
-        while value >= 1000 && unit < units.count - 1 {
-            value /= 1000
+        while count / scale >= 1000 && unit < units.count - 1 {
+            scale *= 1000
             unit += 1
         }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+        // Tenths of the unit, rounded half up, as %.1f would.
+        let tenths = (count * 10 + scale / 2) / scale
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 
     /// `text` padded with spaces to `width` columns, on the right or (for numbers) the left.
-    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    package static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: max(0, width - text.count))
         return right ? padding + text : text + padding
     }
