@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // The shared journal: one batch across machines through PostgreSQL (docs/journal.md §7).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // --metrics: Services record through swift-metrics' CoreMetrics API (already in the graph
+        // through Hummingbird), MetricsEndpoint exposes them in the Prometheus text format.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // Lua 5.4 and lua-cjson from Debian (liblua5.4-dev, lua-cjson-dev).
@@ -68,6 +71,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // RunCounters records into the run's metrics factory, whichever backend made it.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "Bindings", dependencies: ["Lua", "Runtime", "JSON", "Transport", "RunConfiguration", "Services"]),
