@@ -27,6 +27,7 @@ let package = Package(
         // --metrics: Services record through swift-metrics' CoreMetrics API (already in the graph
         // through Hummingbird), MetricsEndpoint exposes them in the Prometheus text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Lua 5.4 and lua-cjson from Debian (liblua5.4-dev, lua-cjson-dev).
@@ -107,6 +108,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // --metrics: the run's Prometheus registry and the HTTP endpoint serving it. Not named
+        // "Metrics": swift-metrics has a module of that name.
+        .target(
+            name: "MetricsEndpoint",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "moonwatch",
             dependencies: [
@@ -160,6 +174,8 @@ let package = Package(
         ),
         // Replays each fuzz target's seed corpus and crash reproducers.
         .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport", "FuzzJSON", "FuzzTOML", "FuzzCSV", "FuzzLuaValues"]),
+        // Reading a --metrics endpoint from a test: the exposition format, scrapes with deadlines.
+        .target(name: "MetricsTestSupport", path: "Tests/Support/Metrics"),
         .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
         .testTarget(
             name: "BatchTests",
@@ -172,5 +188,14 @@ let package = Package(
         ),
         // The executable's own pieces: Console writes, the live line cut to the terminal.
         .testTarget(name: "CLITests", dependencies: ["moonwatch"]),
+        // --metrics without the binary: addresses, the endpoint, what RunCounters records and its labels.
+        .testTarget(
+            name: "MetricsEndpointTests",
+            dependencies: [
+                "MetricsEndpoint", "MetricsTestSupport", "Services", "Transport", "RunConfiguration", "Emulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
