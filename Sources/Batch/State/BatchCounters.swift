@@ -11,8 +11,6 @@ package final class BatchCounters: Sendable {
     package let done = Atomic<Int>(0)
     package let failed = Atomic<Int>(0)
     package let inFlight = Atomic<Int>(0)
-    package let bytesDownloaded = Atomic<Int>(0)
-    package let filesDownloaded = Atomic<Int>(0)
     /// The whole batch, every machine's work, as the journal last said; nil
     /// when this process is the only one working on it (a SQLite journal).
     package let batchWide = Mutex<ItemCounts?>(nil)

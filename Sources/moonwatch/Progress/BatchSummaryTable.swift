@@ -21,10 +21,10 @@ struct BatchSummaryTable {
         lines.append(row("  failed", counts[.failed], detail: "\(failedNow) \(share)"))
         lines.append(row("  not finished", counts[.pending] + counts[.running], detail: nil))
         lines.append("")
-        let files = counters.filesDownloaded.load(ordering: .relaxed)
+        // Downloads as `run` counts them: the downloader's, which --metrics serves too.
         lines += ServiceSummary(
-            requests: requests, bytesDownloaded: counters.bytesDownloaded.load(ordering: .relaxed), filesDownloaded: files,
-            elapsed: elapsed
+            requests: requests, bytesDownloaded: Int(requests.downloadBytes),
+            filesDownloaded: requests.downloadsFinished - requests.downloadsSkipped, elapsed: elapsed
         ).lines
         return lines.joined(separator: "\n") + "\n"
     }
