@@ -125,7 +125,9 @@ let package = Package(
             name: "moonwatch",
             dependencies: [
                 "Batch", "Bindings", "Runtime", "Lua", "JSON", "Transport", "RunConfiguration", "Services", "Emulator", "Journal",
+                "MetricsEndpoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -176,12 +178,13 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport", "FuzzJSON", "FuzzTOML", "FuzzCSV", "FuzzLuaValues"]),
         // Reading a --metrics endpoint from a test: the exposition format, scrapes with deadlines.
         .target(name: "MetricsTestSupport", path: "Tests/Support/Metrics"),
-        .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator", "MetricsTestSupport"]),
         .testTarget(
             name: "BatchTests",
             dependencies: [
                 // The binary for what needs a process of its own (signals, SIGKILL); Batch for the rest.
                 "moonwatch", "Batch", "Emulator", "RunConfiguration", "Runtime", "Services", "Transport", "PostgresTestSupport",
+                "MetricsTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
