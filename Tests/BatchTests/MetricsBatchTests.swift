@@ -48,6 +48,7 @@ final class MetricsBatchTests: XCTestCase {
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         let url = try await Scrape.announcedURL(inFile: started.1, of: process)
+        if url == nil { kill(process.processIdentifier, SIGKILL) }
         let metricsURL = try XCTUnwrap(url, "no metrics line: \(harness.finish(started).stderr)")
         XCTAssertTrue(metricsURL.hasPrefix("http://127.0.0.1:") && metricsURL.hasSuffix("/metrics"), metricsURL)
         XCTAssertFalse(metricsURL.hasPrefix("http://127.0.0.1:0/"), "the port the system picked")
