@@ -26,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         // report.html's template engine (docs/report.md): escapes every value by default.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        // --metrics: Services record through swift-metrics' CoreMetrics API (already in the graph
+        // through Hummingbird), MetricsEndpoint exposes them in the Prometheus text format.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Lua 5.4 and lua-cjson from Debian (liblua5.4-dev, lua-cjson-dev).
@@ -70,6 +74,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // RunCounters records into the run's metrics factory, whichever backend made it.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "Bindings", dependencies: ["Lua", "Runtime", "JSON", "Transport", "RunConfiguration", "Services"]),
@@ -113,11 +119,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // --metrics: the run's Prometheus registry and the HTTP endpoint serving it. Not named
+        // "Metrics": swift-metrics has a module of that name.
+        .target(
+            name: "MetricsEndpoint",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "moonwatch",
             dependencies: [
                 "Batch", "Bindings", "Runtime", "Lua", "JSON", "Transport", "RunConfiguration", "Services", "Emulator", "Journal", "Report",
+                "MetricsEndpoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -167,17 +188,29 @@ let package = Package(
         ),
         // Replays each fuzz target's seed corpus and crash reproducers.
         .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport", "FuzzJSON", "FuzzTOML", "FuzzCSV", "FuzzLuaValues"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator"]),
+        // Reading a --metrics endpoint from a test: the exposition format, scrapes with deadlines.
+        .target(name: "MetricsTestSupport", path: "Tests/Support/Metrics"),
+        .testTarget(name: "EndToEndTests", dependencies: ["moonwatch", "Emulator", "MetricsTestSupport"]),
         .testTarget(
             name: "BatchTests",
             dependencies: [
                 // The binary for what needs a process of its own (signals, SIGKILL); Batch for the rest.
                 "moonwatch", "Batch", "Emulator", "Journal", "Report", "RunConfiguration", "Runtime", "Services", "Transport", "PostgresTestSupport",
+                "MetricsTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The executable's own pieces: Console writes, the live line cut to the terminal.
         .testTarget(name: "CLITests", dependencies: ["moonwatch", "Batch", "Journal", "Report", "Services"]),
+        // --metrics without the binary: addresses, the endpoint, what RunCounters records and its labels.
+        .testTarget(
+            name: "MetricsEndpointTests",
+            dependencies: [
+                "MetricsEndpoint", "MetricsTestSupport", "Services", "Transport", "RunConfiguration", "Emulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -11,8 +11,6 @@ package final class BatchCounters: Sendable {
     package let done = Atomic<Int>(0)
     package let failed = Atomic<Int>(0)
     package let inFlight = Atomic<Int>(0)
-    package let bytesDownloaded = Atomic<Int>(0)
-    package let filesDownloaded = Atomic<Int>(0)
     /// The whole batch, every machine's work, as the journal last said; nil
     /// when this process is the only one working on it (a SQLite journal).
     package let batchWide = Mutex<ItemCounts?>(nil)
@@ -28,4 +26,18 @@ package final class BatchCounters: Sendable {
 
     /// Items not yet finished (pending, or in flight).
     package var remaining: Int { max(0, total - doneBefore - failedBefore - finishedThisRun) }
+
+    /// Items by status now, without asking the journal: for a shared batch,
+    /// every machine's as the journal last said; else the counts at the start
+    /// plus this run's, `running` being the items a `handle` works on (the
+    /// journal's `running` also holds those claimed and not yet begun).
+    package var liveCounts: ItemCounts {
+        if let batch = batchWide.withLock({ $0 }) { return batch }
+        var counts = ItemCounts()
+        counts[.done] = doneBefore + done.load(ordering: .relaxed)
+        counts[.failed] = failedBefore + failed.load(ordering: .relaxed)
+        counts[.running] = inFlight.load(ordering: .relaxed)
+        counts[.pending] = max(0, total - counts[.done] - counts[.failed] - counts[.running])
+        return counts
+    }
 }

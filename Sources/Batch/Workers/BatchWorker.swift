@@ -123,11 +123,6 @@ final class BatchWorker {
                 let bytes = Int(try call.number(2))
                 let sha256 = call.type(3) == .string ? try call.string(3) : nil
                 context.downloads.append(DownloadRecord(path: try call.string(1), bytes: bytes, sha256: sha256))
-                let skipped = try call.value(4).isTruthy
-                if !skipped {
-                    shared.counters.bytesDownloaded.add(bytes, ordering: .relaxed)
-                    shared.counters.filesDownloaded.add(1, ordering: .relaxed)
-                }
                 return .none
             }),
             /// lanes_finished() -> the summary table for `done`, in the first VM once

@@ -20,7 +20,7 @@ public enum APIModule {
                 let arguments = NamedArguments(call: call, function: "api.tryon.result", names: ["inf_id"])
                 guard let infID = try arguments.optionalInteger(1) else { throw arguments.problem(1, "is required (an integer)") }
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
-                    try await query { () async throws(ServiceError) in try await hub.tryon().result(infID: infID) }
+                    try await query(hub, .tryon) { () async throws(ServiceError) in try await hub.tryon().result(infID: infID) }
                 }
             }),
             ("metastudio_job", { [unowned runtime] call throws(ScriptError) in
@@ -28,25 +28,29 @@ public enum APIModule {
                 let jobID = try arguments.string(1)
                 let appUserID = try arguments.optionalString(2)
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
-                    try await query { () async throws(ServiceError) in try await hub.metastudio().job(jobID: jobID, appUserID: appUserID) }
+                    try await query(hub, .metastudio) { () async throws(ServiceError) in try await hub.metastudio().job(jobID: jobID, appUserID: appUserID) }
                 }
             }),
             ("modelarts_results", { [unowned runtime] call throws(ScriptError) in
                 let resultsQuery = try resultsQuery(call, function: "api.modelarts.results")
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
-                    try await query { () async throws(ServiceError) in try await hub.modelarts().results(resultsQuery) }
+                    try await query(hub, .modelarts) { () async throws(ServiceError) in try await hub.modelarts().results(resultsQuery) }
                 }
             }),
             ("modelarts_pages", { call throws(ScriptError) in
                 let resultsQuery = try resultsQuery(call, function: "api.modelarts.each_result")
-                let pages = try scripted { () throws(ServiceError) in try hub.modelarts().eachResult(resultsQuery) }
+                let pages = try scripted { () throws(ServiceError) in
+                    try hub.call(.modelarts) { () throws(ServiceError) in try hub.modelarts().eachResult(resultsQuery) }
+                }
                 try pagesType.push(pages, on: call.stack)
                 return .results(1)
             }),
             ("modelarts_next", { [unowned runtime] call throws(ScriptError) in
                 guard let pages = pagesType.object(call, 1) else { throw call.argumentError(1, "ModelArts iterator state expected") }
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
-                    try await scripted { () async throws(ServiceError) in [try await pages.next()?.luaValue ?? .nil] }
+                    try await scripted { () async throws(ServiceError) in
+                        [try await hub.call(.modelarts) { () async throws(ServiceError) in try await pages.next()?.luaValue ?? .nil }]
+                    }
                 }
             }),
             ("faceedge_task", { [unowned runtime] call throws(ScriptError) in
@@ -54,7 +58,7 @@ public enum APIModule {
                 let taskID = try arguments.string(1)
                 let service = try arguments.optionalString(2) ?? FaceEdgeClient.defaultService
                 return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
-                    try await query { () async throws(ServiceError) in try await hub.faceedge().task(taskID: taskID, service: service) }
+                    try await query(hub, .faceedge) { () async throws(ServiceError) in try await hub.faceedge().task(taskID: taskID, service: service) }
                 }
             }),
             /// schedule(service, function, initial_delay, min_delay, max_delay, timeout) ->
@@ -94,15 +98,21 @@ public enum APIModule {
             }),
             /// fail(kind, message, service): raises an error table naming the service.
             ("fail", { call throws(ScriptError) in
-                throw ScriptError(.init(rawValue: try call.string(1)), try call.string(2), fields: ["service": .string(try call.string(3))])
+                // A waiter's timeout: the script sees it as that service's error, so it is counted as one.
+                let kind = try call.string(1)
+                let service = try call.string(3)
+                if let known = ServiceError.Kind(rawValue: kind) { hub.counters.countError(service, kind: known) }
+                throw ScriptError(.init(rawValue: kind), try call.string(2), fields: ["service": .string(service)])
             }),
             Runtime.raiseFunction,
         ])
     }
 
-    /// Runs one service query and hands its table to Lua.
-    private static func query(_ body: () async throws(ServiceError) -> ServiceResult) async throws(ScriptError) -> [LuaValue] {
-        try await scripted { () async throws(ServiceError) in [try await body().luaValue] }
+    /// Runs one query of `service` through the hub (which counts its failure) and hands its table to Lua.
+    private static func query(
+        _ hub: ServiceHub, _ service: ServiceName, _ body: () async throws(ServiceError) -> ServiceResult
+    ) async throws(ScriptError) -> [LuaValue] {
+        try await scripted { () async throws(ServiceError) in [try await hub.call(service, body).luaValue] }
     }
 
     private static func resultsQuery(_ call: LuaCall, function: String) throws(ScriptError) -> ModelArtsClient.ResultsQuery {

@@ -5,7 +5,7 @@ import Transport
 /// What every client shares for one service in a run: the transport, the
 /// retry policy, the service's rate limiter, the counters and the redactor.
 /// Sends one request: waits for the rate limiter, runs `beforeSend` (the coin
-/// budget), counts it, sends it, and tags and redacts any transport error.
+/// budget), counts it, sends it (timing it), and tags and redacts any transport error.
 package struct ServiceCaller: Sendable {
     package var service: ServiceName
     package var transport: any HTTPTransport
@@ -54,6 +54,8 @@ package struct ServiceCaller: Sendable {
                 "request",
                 metadata: ["service": .string(service.rawValue), "method": .string(request.method),
                     "url": .string(redactor.redact(request.url.description))])
+            let sent = clock.now()
+            defer { counters.recordRequestDuration(service.rawValue, seconds: clock.now() - sent) }
             return try await transport.send(request)
         } catch {
             throw tagged(error)

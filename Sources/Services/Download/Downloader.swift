@@ -102,6 +102,7 @@ public final class Downloader: Sendable {
                 throw error
             }
         } catch {
+            counters.countError(RunMetricHandles.download, kind: error.kind)
             throw error.redacted(by: redactor)
         }
     }

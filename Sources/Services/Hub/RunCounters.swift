@@ -1,8 +1,14 @@
+import CoreMetrics
 import Synchronization
+import Transport
 
 /// Run-wide counters for the summary table: requests (polls) sent, retries and
 /// throttled answers per service, try-on coins spent, and downloads (bytes,
 /// files, and the time spent downloading, for the rate).
+///
+/// Given a metrics factory (`--metrics`), each count also goes to its metric,
+/// from the same call, so a scrape and the end summary agree by construction;
+/// service errors and request durations are only metrics.
 package final class RunCounters: Sendable {
     /// A consistent copy of the counters.
     package struct Snapshot: Sendable, Equatable {
@@ -44,24 +50,59 @@ package final class RunCounters: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    private let metrics: RunMetricHandles?
 
-    package init() {}
+    /// - Parameter metrics: the run's metrics factory; nil records no metrics.
+    package init(metrics: (any MetricsFactory)? = nil) {
+        self.metrics = metrics.map { RunMetricHandles(factory: $0) }
+    }
 
     package var snapshot: Snapshot { state.withLock { $0 } }
 
-    package func countRequest(_ service: String) { state.withLock { $0.requests[service, default: 0] += 1 } }
-    package func countRetry(_ service: String) { state.withLock { $0.retries[service, default: 0] += 1 } }
-    package func countThrottled(_ service: String) { state.withLock { $0.throttled[service, default: 0] += 1 } }
+    package func countRequest(_ service: String) {
+        state.withLock { $0.requests[service, default: 0] += 1 }
+        metrics?.service(service).requests.increment()
+    }
+    package func countRetry(_ service: String) {
+        state.withLock { $0.retries[service, default: 0] += 1 }
+        metrics?.retries(service).increment()
+    }
+    package func countThrottled(_ service: String) {
+        state.withLock { $0.throttled[service, default: 0] += 1 }
+        metrics?.service(service).throttled.increment()
+    }
     package func countWait(_ service: String, seconds: Double) { state.withLock { $0.waits[service, default: []].append(seconds) } }
-    func addMilliCoins(_ amount: Int) { state.withLock { $0.milliCoinsSpent += amount } }
+    func addMilliCoins(_ amount: Int) {
+        state.withLock {
+            $0.milliCoinsSpent += amount
+            // Set under the lock, so two charges cannot store their totals out of order;
+            // a gauge of the exact total rather than a float counter summing 0.1s.
+            metrics?.coinsSpent.record($0.coinsSpent)
+        }
+    }
 
-    func addDownloadedBytes(_ count: Int) { state.withLock { $0.downloadBytes += Int64(count) } }
+    /// A service call failed as the script sees it: after retries, with this kind.
+    package func countError(_ service: String, kind: ServiceError.Kind) {
+        metrics?.errors(service, kind: kind).increment()
+    }
+
+    /// One request to `service` took `seconds`, from sending to its answer or failure.
+    package func recordRequestDuration(_ service: String, seconds: Double) {
+        metrics?.service(service).requestDuration.recordSeconds(max(0, seconds))
+    }
+
+    func addDownloadedBytes(_ count: Int) {
+        state.withLock { $0.downloadBytes += Int64(count) }
+        metrics?.downloadedBytes.increment(by: count)
+    }
 
     func countDownloadFinished(skipped: Bool) {
         state.withLock {
             $0.downloadsFinished += 1
             if skipped { $0.downloadsSkipped += 1 }
         }
+        // The summary's files: those fetched, not those found complete already.
+        if !skipped { metrics?.downloadedFiles.increment() }
     }
 
     /// A download took a slot at monotonic time `now`.

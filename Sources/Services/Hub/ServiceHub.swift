@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import RunConfiguration
 import Transport
@@ -41,6 +42,7 @@ public final class ServiceHub: Sendable {
     ///   - logger: where retries, token renewals and unknown states are logged (redacted).
     ///   - redactor: where the run's secrets are registered; share it with every log handler.
     ///   - onUnknownState: called once per (service, state) the host does not know.
+    ///   - metrics: the run's metrics factory (`--metrics`), which ``counters`` also record into.
     package init(
         configuration: MoonwatchConfiguration,
         environment: [String: String],
@@ -52,13 +54,14 @@ public final class ServiceHub: Sendable {
         tryonBlockBackoff: BlockBackoff = .tryOn,
         logger: Logger? = nil,
         redactor: Redactor = Redactor(),
-        onUnknownState: (@Sendable (ServiceName, String) -> Void)? = nil
+        onUnknownState: (@Sendable (ServiceName, String) -> Void)? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.environment = environment
         self.clock = clock
         self.random = random
-        let counters = RunCounters()
+        let counters = RunCounters(metrics: metrics)
         self.counters = counters
         self.redactor = redactor
         self.budget = CoinBudget(maxCoins: configuration.tryon.maxCoins, counters: counters)
@@ -139,6 +142,29 @@ public final class ServiceHub: Sendable {
     package func metastudio() throws(ServiceError) -> MetaStudioClient { try metastudioClient.get() }
     package func modelarts() throws(ServiceError) -> ModelArtsClient { try modelartsClient.get() }
     package func faceedge() throws(ServiceError) -> FaceEdgeClient { try faceedgeClient.get() }
+
+    /// Runs one call a script makes to `service` and counts the error it
+    /// finally throws, the one the script sees: once, after the retries and
+    /// the token renewal, whatever layer below raised it (a `config` error for
+    /// a client that could not be built, a page that does not parse).
+    package func call<T>(_ service: ServiceName, _ body: () async throws(ServiceError) -> T) async throws(ServiceError) -> T {
+        do throws(ServiceError) {
+            return try await body()
+        } catch {
+            counters.countError(service.rawValue, kind: error.kind)
+            throw error
+        }
+    }
+
+    /// ``call(_:_:)`` for what fails before sending anything.
+    package func call<T>(_ service: ServiceName, _ body: () throws(ServiceError) -> T) throws(ServiceError) -> T {
+        do throws(ServiceError) {
+            return try body()
+        } catch {
+            counters.countError(service.rawValue, kind: error.kind)
+            throw error
+        }
+    }
 
     /// The configuration and credential errors that stop `services`, for
     /// reporting before any request.

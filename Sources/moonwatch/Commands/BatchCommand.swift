@@ -51,13 +51,19 @@ struct BatchCommand: ParsableCommand {
     func run() throws {
         let redactor = Redactor()
         let logger = options.logger(redactor: redactor)
+        let metrics = RunMetrics(options.metrics)
         let setup: ServiceSetup
         do {
-            setup = try ServiceSetup.forScript(script, options: services, outFlag: options.out, redactor: redactor, logger: logger)
+            setup = try ServiceSetup.forScript(
+                script, options: services, outFlag: options.out, redactor: redactor, logger: logger,
+                metrics: metrics?.registry.factory)
         } catch let error as ServiceError {
             throw usageFailure(error.message)
         }
         defer { setup.shutdown() }
+        // Before the journal is opened, so an address that cannot be listened on changes nothing.
+        try metrics?.start(logger: logger)
+        defer { metrics?.stop() }
         let out = setup.configuration.out
         let journal: JournalAddress
         do {
@@ -82,6 +88,11 @@ struct BatchCommand: ParsableCommand {
             throw usageFailure(error.message)
         }
 
+        if let registry = metrics?.registry {
+            let gauges = BatchItemGauges(factory: registry.factory)
+            let counters = session.counters
+            registry.refreshBeforeEachScrape { gauges.update(from: counters) }
+        }
         let line = BatchProgressLine(counters: session.counters, requests: setup.hub.counters, started: session.started)
         let progress = options.progressReporter(command: "batch") { line.text() }
         let signals = InterruptSignals(grace: options.grace, onInterrupt: { session.interrupt() })

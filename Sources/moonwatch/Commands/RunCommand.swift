@@ -26,9 +26,12 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let redactor = Redactor()
         let logger = options.logger(redactor: redactor)
+        let metrics = RunMetrics(options.metrics)
         let setup: ServiceSetup
         do {
-            setup = try ServiceSetup.forScript(script, options: services, outFlag: options.out, redactor: redactor, logger: logger)
+            setup = try ServiceSetup.forScript(
+                script, options: services, outFlag: options.out, redactor: redactor, logger: logger,
+                metrics: metrics?.registry.factory)
         } catch let error as ServiceError {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)
@@ -46,6 +49,9 @@ struct RunCommand: ParsableCommand {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)
         }
+        // Once the script compiled: from here on the run goes ahead.
+        try metrics?.start(logger: logger)
+        defer { metrics?.stop() }
         let signals = InterruptSignals(grace: options.grace, onInterrupt: runtime.interrupter)
         defer { withExtendedLifetime(signals) {} }
         let started = Date()

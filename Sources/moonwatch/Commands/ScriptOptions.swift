@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import MetricsEndpoint
 import Runtime
 import Services
 
@@ -28,6 +29,14 @@ struct ScriptOptions: ParsableArguments {
 
     @Option(name: .long, help: "Seconds between plain progress lines (without a terminal, or with --no-progress).")
     var progressInterval: Double = 10
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://HOST:PORT/metrics while the run lasts (PORT alone: 127.0.0.1:PORT; port 0 picks a free one).",
+            valueName: "host:port"),
+        transform: { text in try MetricsAddress(parsing: text) })
+    var metrics: MetricsAddress?
 
     func validate() throws {
         guard memoryLimit > 0 else { throw ValidationError("--memory-limit must be a positive number of MiB") }

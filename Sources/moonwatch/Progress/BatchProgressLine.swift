@@ -27,8 +27,9 @@ struct BatchProgressLine: Sendable {
             eta = rate > 0 ? Format.duration(Double(counters.remaining) / rate) : "?"
             head = "done \(counters.doneBefore + doneHere)/\(counters.total) · failed \(counters.failedBefore + failedHere)"
         }
+        let snapshot = requests.snapshot
         return head + " · in flight \(counters.inFlight.load(ordering: .relaxed))"
-            + " · polls \(requests.snapshot.totalRequests) · \(Format.bytes(counters.bytesDownloaded.load(ordering: .relaxed)))"
+            + " · polls \(snapshot.totalRequests) · \(Format.bytes(Int(snapshot.downloadBytes)))"
             + " · \(String(format: "%.1f", rate)) items/s · ETA \(eta)"
     }
 }

@@ -39,10 +39,10 @@ struct BatchSummaryTable {
             }
             lines.append("")
         }
-        let files = counters.filesDownloaded.load(ordering: .relaxed)
+        // Downloads as `run` counts them: the downloader's, which --metrics serves too.
         lines += ServiceSummary(
-            requests: requests, bytesDownloaded: counters.bytesDownloaded.load(ordering: .relaxed), filesDownloaded: files,
-            elapsed: elapsed
+            requests: requests, bytesDownloaded: Int(requests.downloadBytes),
+            filesDownloaded: requests.downloadsFinished - requests.downloadsSkipped, elapsed: elapsed
         ).lines
         if let pagePath { lines.append("report           \(pagePath)") }
         return lines.joined(separator: "\n") + "\n"

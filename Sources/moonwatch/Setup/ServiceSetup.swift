@@ -1,3 +1,4 @@
+import CoreMetrics
 import Emulator
 import Foundation
 import Logging
@@ -14,8 +15,11 @@ final class ServiceSetup {
     private let transport: HTTP1Transport
     private let emulator: RunningEmulator?
 
+    /// - Parameter metrics: the run's metrics factory (`--metrics`), which the hub's counters record into.
     /// - Throws: a `config` ServiceError naming the file, key or variable at fault.
-    init(options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger) throws {
+    init(
+        options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger, metrics: (any MetricsFactory)? = nil
+    ) throws {
         var environment = ProcessInfo.processInfo.environment
         let flags = outFlag.map { [(key: "out", value: $0)] } ?? []
         if options.emulator {
@@ -41,7 +45,8 @@ final class ServiceSetup {
         transport = HTTP1Transport()
         hub = ServiceHub(
             configuration: configuration, environment: environment, transport: transport,
-            tryonBlockBackoff: BlockBackoff(cooldown: options.tryonCooldown), logger: logger, redactor: redactor)
+            tryonBlockBackoff: BlockBackoff(cooldown: options.tryonCooldown), logger: logger, redactor: redactor,
+            metrics: metrics)
         downloader = Downloader(
             outDirectory: configuration.out, options: DownloadOptions(maxConcurrent: options.maxDownloads),
             counters: hub.counters, redactor: redactor, logger: logger)
@@ -51,9 +56,10 @@ final class ServiceSetup {
     /// problems of those it uses reported before any request.
     /// - Throws: a `config` ServiceError (the setup is shut down then), or what setting up threw.
     static func forScript(
-        _ script: String, options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger
+        _ script: String, options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger,
+        metrics: (any MetricsFactory)? = nil
     ) throws -> ServiceSetup {
-        let setup = try ServiceSetup(options: options, outFlag: outFlag, redactor: redactor, logger: logger)
+        let setup = try ServiceSetup(options: options, outFlag: outFlag, redactor: redactor, logger: logger, metrics: metrics)
         do throws(ServiceError) {
             try setup.checkServices(usedBy: script)
         } catch {
