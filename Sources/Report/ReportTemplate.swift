@@ -70,7 +70,7 @@ enum ReportTemplate {
         .facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0;color:var(--muted)}.facts dd{margin:0;color:var(--fg);word-break:break-all}
         .exit-ok{color:var(--ok)}.exit-bad{color:var(--bad)}.none{color:var(--muted)}
         table{border-collapse:collapse}th,td{text-align:left;padding:3px 10px 3px 0;border-bottom:1px solid var(--line);vertical-align:top}
-        td{font-variant-numeric:tabular-nums}.counts td{text-align:right}.scroll{overflow-x:auto}
+        td{font-variant-numeric:tabular-nums;white-space:nowrap}td.message{white-space:normal}.counts td{text-align:right}.scroll{overflow-x:auto}
         [data-outcome=failed] td,.failure-group summary .times{color:var(--bad)}[data-outcome=done] td{color:var(--ok)}
         details{background:var(--panel);border-radius:6px;margin:6px 0;padding:6px 10px}summary{cursor:pointer}
         .failure-group .label{font-family:ui-monospace,monospace;word-break:break-all}.message{word-break:break-word}
@@ -78,7 +78,7 @@ enum ReportTemplate {
         article{border-top:1px solid var(--line);padding:8px 0}.status{font-weight:normal;color:var(--muted)}[data-status=failed] .status{color:var(--bad)}
         .images{display:flex;flex-wrap:wrap;gap:8px}.images img{height:160px;max-width:100%;object-fit:contain;background:var(--bg);border:1px solid var(--line);border-radius:4px;cursor:zoom-in}
         .files{margin:4px 0;padding-left:18px}.files code{font-size:.85em;color:var(--muted);word-break:break-all}a{color:var(--accent)}
-        @media (max-width:600px){.images img{height:auto;width:calc(50% - 4px)}th,td{padding-right:6px}}
+        @media (max-width:600px){h1{font-size:1.1em}.images img{height:auto;width:calc(50% - 4px)}th,td{padding-right:6px}}
         """
 
     /// A click on a thumbnail opens the picture itself. A closed page's items

@@ -299,6 +299,7 @@ function json.encode_sparse_array(convert, ratio, safe) end
 function json.new() end
 
 ---Appends `record` as one JSON line to OUT/records.jsonl (in `batch`, kept with the item).
+---A field `image`, a path relative to OUT naming a file inside it, adds that picture to report.html.
 ---@param record table
 function emit(record) end
 
