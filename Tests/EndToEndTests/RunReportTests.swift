@@ -39,4 +39,16 @@ final class RunReportTests: XCTestCase {
         XCTAssertTrue(page.contains(#"<tr data-service="metastudio"><th>metastudio</th>"#), page)
         XCTAssertTrue(page.contains(#"<td class="waits">1</td>"#), "one wait reached its answer")
     }
+
+    func testARunThatEmitsGetsAPageAndOneThatOnlyComputesDoesNot() throws {
+        let harness = try BinaryHarness()
+        try harness.write("quiet.lua", "local x = 0 for i = 1, 10 do x = x + i end log.info('%d', x)")
+        XCTAssertEqual(try harness.run("run", "quiet.lua").status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: harness.folder.appendingPathComponent("out/report.html").path))
+        try harness.write("emits.lua", "emit({ok = true}) error('then fails')")
+        XCTAssertEqual(try harness.run("run", "emits.lua").status, 1)
+        let page = harness.read("out/report.html")
+        XCTAssertTrue(page.contains(#"<dd id="exit-status" class="exit-bad">1</dd>"#), "written whatever the exit status: \(page)")
+        XCTAssertTrue(page.contains(#"<p class="none">No files.</p>"#))
+    }
 }

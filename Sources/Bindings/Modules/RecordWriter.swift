@@ -24,6 +24,8 @@ public final class RecordWriter: RecordSink {
     public let outDirectory: String
     /// The `image` of every record written, for the run's report.
     public private(set) var images: [String] = []
+    /// Records written so far.
+    public private(set) var count = 0
     private var descriptor: Int32 = -1
 
     public init(outDirectory: String) {
@@ -52,6 +54,7 @@ public final class RecordWriter: RecordSink {
             }
             offset += written
         }
+        count += 1
         if let image { images.append(image) }
     }
 

@@ -87,12 +87,17 @@ struct RunCommand: ParsableCommand {
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 
-    /// `OUT/report.html`: what the run did and a gallery of its files. A failure
-    /// to write it is reported, and does not change the run's exit status.
+    /// `OUT/report.html`: what the run did and a gallery of its files, once the
+    /// run has used OUT or a service (a script that only computes and logs gets
+    /// no page, as it gets no summary table). A failure to write it is reported,
+    /// and does not change the run's exit status.
     private func writePage(_ header: ReportHeader, setup: ServiceSetup, records: RecordWriter) {
         let out = setup.configuration.out
+        let counters = setup.hub.snapshot
+        guard counters.totalRequests > 0 || counters.downloadsFinished > 0 || records.count > 0 || !counters.waits.isEmpty
+        else { return }
         let content = ReportContent.run(
-            header: header, counters: setup.hub.snapshot, downloads: setup.downloader.finished,
+            header: header, counters: counters, downloads: setup.downloader.finished,
             emittedImages: records.images, outDirectory: out)
         do {
             try ReportPage(content: content, directory: out).write()
