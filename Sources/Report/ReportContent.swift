@@ -34,7 +34,9 @@ package struct ReportContent: Sendable {
 package struct ReportHeader: Sendable {
     /// The command line, redacted.
     package var command: String
-    package var started: Date
+    /// When the run started; nil for a page written from a journal, which
+    /// then shows only when it was written (``ended``).
+    package var started: Date?
     package var ended: Date
     /// The process's exit status; nil when the report is written outside the
     /// run (`moonwatch report`).
@@ -44,7 +46,7 @@ package struct ReportHeader: Sendable {
     package var details: [(name: String, value: String)]
 
     package init(
-        command: String, started: Date, ended: Date, exitStatus: Int32?, version: String,
+        command: String, started: Date?, ended: Date, exitStatus: Int32?, version: String,
         details: [(name: String, value: String)] = []
     ) {
         self.command = command

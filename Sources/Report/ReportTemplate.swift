@@ -15,8 +15,9 @@ enum ReportTemplate {
         <body>
         <header><h1 id="command">{{command}}</h1>
         <dl class="facts">
-        <dt>started</dt><dd id="started">{{started}}</dd><dt>ended</dt><dd id="ended">{{ended}}</dd>
-        <dt>elapsed</dt><dd id="elapsed">{{elapsed}}</dd>
+        {{#hasStarted}}<dt>started</dt><dd id="started">{{started}}</dd><dt>ended</dt><dd id="ended">{{ended}}</dd>
+        <dt>elapsed</dt><dd id="elapsed">{{elapsed}}</dd>{{/hasStarted}}
+        {{^hasStarted}}<dt>written</dt><dd id="ended">{{ended}}</dd>{{/hasStarted}}
         <dt>exit status</dt><dd id="exit-status" class="exit-{{exitClass}}">{{exitStatus}}</dd>
         <dt>moonwatch</dt><dd id="version">{{version}}</dd>
         {{#details}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/details}}

@@ -27,6 +27,14 @@ final class JournalCommandTests: XCTestCase {
         XCTAssertEqual(report.status, 0, report.stderr)
         XCTAssertEqual(harness.read("again/records.jsonl"), harness.read("out/records.jsonl"))
         XCTAssertEqual(harness.read("again/report.jsonl"), harness.read("out/report.jsonl"))
+        let page = harness.read("again/report.html"), original = harness.read("out/report.html")
+        for outcome in ["done", "failed"] {
+            let row = #"<tr data-outcome="\#(outcome)"><th>\#(outcome)</th>"#
+            let shown = { (html: String) in html.components(separatedBy: row).dropFirst().first?.prefix(40) }
+            XCTAssertNotNil(shown(page), page)
+            XCTAssertEqual(shown(page), shown(original), "the page from the journal counts as the batch's own")
+        }
+        XCTAssertTrue(page.contains("not recorded (written from the journal)"))
 
         try harness.write("slow.lua", "function handle(item) task.sleep(30) end")
         let running = try harness.start(["batch", "--no-progress", "--state", "busy.sqlite", "--input", "items.jsonl", "slow.lua"])

@@ -82,14 +82,18 @@ final class ReportPageTests: XCTestCase {
     }
 
     func testAReportFromTheJournalAloneSaysWhatItDoesNotKnow() {
+        var written = header(exit: nil)
+        written.started = nil
         var page = ReportPage(
-            content: ReportContent(header: header(exit: nil), outcomes: ItemCounts(), failureGroups: [], services: [], coinsSpent: nil, gallery: []),
+            content: ReportContent(header: written, outcomes: ItemCounts(), failureGroups: [], services: [], coinsSpent: nil, gallery: []),
             directory: folder)
         page.servicesNote = "kept per process"
         let html = page.html()
         XCTAssertTrue(html.contains("not recorded (written from the journal)"))
         XCTAssertTrue(html.contains(#"<p class="none">kept per process</p>"#))
         XCTAssertTrue(html.contains(#"<p class="none">No files.</p>"#))
+        XCTAssertTrue(html.contains(#"<dt>written</dt><dd id="ended">"#))
+        XCTAssertFalse(html.contains("elapsed"), "no run's times to show")
     }
 
     func testPicturesAreKnownByTheirExtension() {

@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
             try output.writePage(
                 from: store,
                 header: ReportHeader(
-                    command: redactor.redact(CommandLineText.current), started: now, ended: now, exitStatus: nil,
+                    command: redactor.redact(CommandLineText.current), started: nil, ended: now, exitStatus: nil,
                     version: MoonwatchVersion.current, details: [("journal", store.location)]),
                 counters: nil,
                 servicesNote: "Service figures are kept by each process, not in the journal: see the report.html each batch process wrote.")
