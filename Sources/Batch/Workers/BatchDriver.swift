@@ -23,7 +23,7 @@ if type(http) == "table" and type(http.download) == "function" then
   http.download = function(...)
     local result = download(...)
     if type(result) == "table" then
-      host.record_download(result.path, result.bytes, result.sha256, result.skipped)
+      host.record_download(result.path, result.bytes, result.sha256)
     end
     return result
   end

@@ -116,7 +116,7 @@ final class BatchWorker {
                 try finish(context, ok: ok, message: message, kind: kind, code: code)
                 return .none
             }),
-            /// record_download(path, bytes, sha256, skipped): a file the calling task's item downloaded.
+            /// record_download(path, bytes, sha256): a file the calling task's item downloaded.
             ("record_download", { [unowned runtime] call throws(ScriptError) in
                 guard let context = runtime.taskLocal as? ItemContext, !context.finished,
                       call.type(1) == .string, call.type(2) == .number else { return .none }

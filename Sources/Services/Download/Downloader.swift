@@ -39,18 +39,21 @@ public final class Downloader: Sendable {
     let logger: Logger?
     let clock: ServiceClock
     private let random: RandomSource
-    private let finishedFiles = Mutex<[DownloadResult]>([])
+    /// Kept only when asked (`moonwatch run`'s report); a batch's files are in its journal.
+    private let finishedFiles: Mutex<[DownloadResult]>?
 
     /// - Parameters:
     ///   - outDirectory: where destinations are (created when missing).
     ///   - counters: the run's counters (bytes, files, busy time).
     ///   - redactor: every message passes through it.
     ///   - logger: retries and restarts are logged here.
+    ///   - listsFinished: keep every completed file for ``finished``.
     package init(
         outDirectory: String, options: DownloadOptions = DownloadOptions(), counters: RunCounters,
         redactor: Redactor = Redactor(), clock: ServiceClock = .system, random: RandomSource = .system,
-        logger: Logger? = nil
+        logger: Logger? = nil, listsFinished: Bool = false
     ) {
+        finishedFiles = listsFinished ? Mutex([]) : nil
         self.outDirectory = outDirectory
         self.options = options
         self.counters = counters
@@ -65,8 +68,9 @@ public final class Downloader: Sendable {
     }
 
     /// Every file this downloader completed (fetched or found complete), in
-    /// order: the gallery of `moonwatch run`'s report.
-    package var finished: [DownloadResult] { finishedFiles.withLock { $0 } }
+    /// order, when made with `listsFinished` (else empty): the gallery of
+    /// `moonwatch run`'s report.
+    package var finished: [DownloadResult] { finishedFiles?.withLock { $0 } ?? [] }
 
     /// Closes the pooled connections. Call once at the end of the run.
     package func shutdown() async throws {
@@ -89,7 +93,7 @@ public final class Downloader: Sendable {
             }
             if !request.overwrite, let existing = existingFile(target, checks: request.checks) {
                 counters.countDownloadFinished(skipped: true)
-                finishedFiles.withLock { $0.append(existing) }
+                finishedFiles?.withLock { $0.append(existing) }
                 return .finished(existing)
             }
             var state = try TransferState(target: target, checks: request.checks)
@@ -194,7 +198,7 @@ public final class Downloader: Sendable {
         let result = DownloadResult(
             path: target.path, bytes: state.offset, sha256: state.digests.finish().sha256, resumed: state.resumed,
             skipped: false)
-        finishedFiles.withLock { $0.append(result) }
+        finishedFiles?.withLock { $0.append(result) }
         return result
     }
 }

@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
         do {
             setup = try ServiceSetup.forScript(
                 script, options: services, outFlag: options.out, redactor: redactor, logger: logger,
-                metrics: metrics?.registry.factory)
+                metrics: metrics?.registry.factory, listsDownloads: true)
         } catch let error as ServiceError {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)
@@ -94,8 +94,7 @@ struct RunCommand: ParsableCommand {
     private func writePage(_ header: ReportHeader, setup: ServiceSetup, records: RecordWriter) {
         let out = setup.configuration.out
         let counters = setup.hub.snapshot
-        guard counters.totalRequests > 0 || counters.downloadsFinished > 0 || records.count > 0 || !counters.waits.isEmpty
-        else { return }
+        guard counters.totalRequests > 0 || counters.downloadsFinished > 0 || records.count > 0 else { return }
         let content = ReportContent.run(
             header: header, counters: counters, downloads: setup.downloader.finished,
             emittedImages: records.images, outDirectory: out)

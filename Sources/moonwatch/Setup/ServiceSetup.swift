@@ -15,10 +15,13 @@ final class ServiceSetup {
     private let transport: HTTP1Transport
     private let emulator: RunningEmulator?
 
-    /// - Parameter metrics: the run's metrics factory (`--metrics`), which the hub's counters record into.
+    /// - Parameters:
+    ///   - metrics: the run's metrics factory (`--metrics`), which the hub's counters record into.
+    ///   - listsDownloads: the downloader keeps every finished file (`moonwatch run`'s report).
     /// - Throws: a `config` ServiceError naming the file, key or variable at fault.
     init(
-        options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger, metrics: (any MetricsFactory)? = nil
+        options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger, metrics: (any MetricsFactory)? = nil,
+        listsDownloads: Bool = false
     ) throws {
         var environment = ProcessInfo.processInfo.environment
         let flags = outFlag.map { [(key: "out", value: $0)] } ?? []
@@ -49,7 +52,7 @@ final class ServiceSetup {
             metrics: metrics)
         downloader = Downloader(
             outDirectory: configuration.out, options: DownloadOptions(maxConcurrent: options.maxDownloads),
-            counters: hub.counters, redactor: redactor, logger: logger)
+            counters: hub.counters, redactor: redactor, logger: logger, listsFinished: listsDownloads)
     }
 
     /// The services for running `script`, with the configuration and credential
@@ -57,9 +60,10 @@ final class ServiceSetup {
     /// - Throws: a `config` ServiceError (the setup is shut down then), or what setting up threw.
     static func forScript(
         _ script: String, options: ServiceOptions, outFlag: String?, redactor: Redactor, logger: Logger,
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil, listsDownloads: Bool = false
     ) throws -> ServiceSetup {
-        let setup = try ServiceSetup(options: options, outFlag: outFlag, redactor: redactor, logger: logger, metrics: metrics)
+        let setup = try ServiceSetup(
+            options: options, outFlag: outFlag, redactor: redactor, logger: logger, metrics: metrics, listsDownloads: listsDownloads)
         do throws(ServiceError) {
             try setup.checkServices(usedBy: script)
         } catch {
