@@ -17,6 +17,8 @@ struct ConfigKey: Sendable {
         case rate
         /// `postgres://USER@HOST[:PORT]/DB`, with no password in it.
         case journalURL
+        /// Host names or `*.domain` patterns (an array; comma-separated in the environment and flags).
+        case hostPatterns
 
         var expected: String {
             switch self {
@@ -28,6 +30,7 @@ struct ConfigKey: Sendable {
             case .coins: "a number >= 0"
             case .rate: "a rate string such as \"10/min\" (N/s, N/min or N/hour)"
             case .journalURL: "a postgres://USER@HOST[:PORT]/DB URL without a password (name its variable in journal.password_env)"
+            case .hostPatterns: "an array of host names such as \"hooks.slack.com\" or \"*.example.com\""
             }
         }
     }
@@ -61,12 +64,24 @@ struct ConfigKey: Sendable {
         .init(path: "journal.url", type: .journalURL),
         .init(path: "journal.password_env", type: .environmentName),
         .init(path: "journal.lease", type: .positiveInteger),
+        .init(path: "http.allow", type: .hostPatterns),
     ]
 
-    static func named(_ path: String) -> ConfigKey? { all.first { $0.path == path } }
+    /// The keys of a `[services.NAME]` table: a Huawei Cloud service for `api.huaweicloud.request`.
+    static let serviceKeys: [(name: String, type: ValueType)] = [("endpoint", .url), ("rate", .rate)]
 
-    /// Tables that may appear as `[headers]` (besides profiles).
-    static let sections: Set<String> = ["tryon", "huaweicloud", "huaweicloud.iam", "metastudio", "modelarts", "faceedge", "journal"]
+    /// The key at `path`: one of ``all``, or `services.NAME.endpoint` / `services.NAME.rate`.
+    static func named(_ path: String) -> ConfigKey? {
+        if let key = all.first(where: { $0.path == path }) { return key }
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "services", ServiceTable.problem(String(parts[1])) == nil,
+            let key = serviceKeys.first(where: { $0.name == parts[2] })
+        else { return nil }
+        return ConfigKey(path: path, type: key.type)
+    }
+
+    /// Tables that may appear as `[headers]` (besides profiles and `[services.NAME]`).
+    static let sections: Set<String> = ["tryon", "huaweicloud", "huaweicloud.iam", "metastudio", "modelarts", "faceedge", "journal", "http"]
 
     /// `MOONWATCH_TRYON_API_URL` for `tryon.api_url`.
     var environmentName: String {
@@ -76,8 +91,21 @@ struct ConfigKey: Sendable {
     /// Prefixes of the environment variables that must match a key.
     static let environmentSectionPrefixes = [
         "MOONWATCH_TRYON_", "MOONWATCH_HUAWEICLOUD_", "MOONWATCH_METASTUDIO_", "MOONWATCH_MODELARTS_",
-        "MOONWATCH_FACEEDGE_", "MOONWATCH_JOURNAL_",
+        "MOONWATCH_FACEEDGE_", "MOONWATCH_JOURNAL_", "MOONWATCH_HTTP_", "MOONWATCH_SERVICES_",
     ]
+
+    /// The key a `MOONWATCH_SERVICES_NAME_ENDPOINT` (or `_RATE`) variable sets: NAME in lower case.
+    static func serviceKey(environmentName name: String) -> ConfigKey? {
+        let prefix = "MOONWATCH_SERVICES_"
+        guard name.hasPrefix(prefix) else { return nil }
+        let rest = name.dropFirst(prefix.count)
+        for key in serviceKeys {
+            let suffix = "_" + key.name.uppercased()
+            guard rest.hasSuffix(suffix), rest.count > suffix.count else { continue }
+            return named("services.\(rest.dropLast(suffix.count).lowercased()).\(key.name)")
+        }
+        return nil
+    }
 
     /// The closest known key, for "did you mean" hints.
     static func suggestion(for path: String) -> String? {

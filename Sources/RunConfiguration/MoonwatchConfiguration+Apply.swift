@@ -59,7 +59,27 @@ extension MoonwatchConfiguration {
             tryon.maxCoins = number
         case .rate:
             guard let rate = RateLimit(parsing: try text()) else { throw bad(got()) }
-            tryon.rate = rate
+            if let name = Self.serviceTableName(key.path) { services[name, default: ServiceTable()].rate = rate } else { tryon.rate = rate }
+        case .hostPatterns:
+            let entries: [String]
+            switch raw {
+            case .toml(.array(let values)):
+                entries = try values.map { value throws(ServiceError) in
+                    guard case .string(let text) = value else { throw bad("got an array holding \(value.typeName)") }
+                    return text
+                }
+            case .text(let value):
+                entries = value.split(separator: ",").map { String(String($0).trimmingSpaces) }.filter { !$0.isEmpty }
+            case .toml(let value):
+                throw bad("got \(value.typeName)")
+            }
+            var patterns: [HostPattern] = []
+            for entry in entries {
+                var problem = ""
+                guard let pattern = HostPattern(parsing: entry, problem: &problem) else { throw bad(problem) }
+                patterns.append(pattern)
+            }
+            http.allow = patterns
         case .journalURL:
             let value = try text()
             guard value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") else { throw bad(got()) }
@@ -100,8 +120,17 @@ extension MoonwatchConfiguration {
         case "metastudio.endpoint": metastudio.endpoint = url
         case "modelarts.endpoint": modelarts.endpoint = url
         case "faceedge.endpoint": faceedge.endpoint = url
-        default: throw ServiceError(.config, "internal: no URL setter for '\(path)'")
+        default:
+            guard let name = Self.serviceTableName(path) else { throw ServiceError(.config, "internal: no URL setter for '\(path)'") }
+            services[name, default: ServiceTable()].endpoint = url
         }
+    }
+
+    /// NAME for a `services.NAME.KEY` path.
+    private static func serviceTableName(_ path: String) -> String? {
+        let parts = path.split(separator: ".")
+        guard parts.count == 3, parts[0] == "services" else { return nil }
+        return String(parts[1])
     }
 
     /// `[A-Za-z_][A-Za-z0-9_]*`.

@@ -62,6 +62,10 @@ extension MoonwatchConfiguration {
                 }
                 let dotted = path.joined(separator: ".")
                 guard let key = ConfigKey.named(dotted) else {
+                    if path.count == 3, path[0] == "services", let problem = ServiceTable.problem(path[1]) {
+                        problems.append("\(origin): \(problem)")
+                        continue
+                    }
                     let shown = entry.dottedPath
                     var message = "\(origin): unknown key '\(shown)'"
                     if let hint = ConfigKey.suggestion(for: dotted) {
@@ -99,7 +103,7 @@ extension MoonwatchConfiguration {
 
         for name in environment.keys.sorted() {
             guard name.hasPrefix("MOONWATCH_"), let value = environment[name] else { continue }
-            if let key = ConfigKey.all.first(where: { $0.environmentName == name }) {
+            if let key = ConfigKey.all.first(where: { $0.environmentName == name }) ?? ConfigKey.serviceKey(environmentName: name) {
                 if value.isEmpty { continue }
                 do throws(ServiceError) {
                     try configuration.apply(key, .text(value), origin: "environment variable \(name)")
@@ -147,14 +151,24 @@ extension MoonwatchConfiguration {
     static func checkTable(_ path: [String]) -> String? {
         let dotted = path.joined(separator: ".")
         if ConfigKey.sections.contains(dotted) { return nil }
+        if let problem = serviceTableProblem(path[...]) { return problem.isEmpty ? nil : problem }
         if path.first == "profiles" {
             if path.count <= 2 { return nil }
             let inner = path.dropFirst(2).joined(separator: ".")
             if ConfigKey.sections.contains(inner) { return nil }
+            if let problem = serviceTableProblem(path.dropFirst(2)) { return problem.isEmpty ? nil : problem }
             return "unknown table [\(path.map(TOMLDocument.displayKey).joined(separator: "."))] "
                 + "(a profile may hold: \(ConfigKey.sections.sorted().joined(separator: ", ")))"
         }
         return "unknown table [\(path.map(TOMLDocument.displayKey).joined(separator: "."))] "
             + "(known: \(ConfigKey.sections.sorted().joined(separator: ", ")), profiles.NAME)"
+    }
+
+    /// For a `[services...]` header: "" when it is a valid `[services.NAME]`, else why not;
+    /// nil for any other header.
+    private static func serviceTableProblem(_ path: ArraySlice<String>) -> String? {
+        guard path.first == "services" else { return nil }
+        guard path.count == 2 else { return "use [services.NAME] with endpoint = \"https://...\" (and optionally rate)" }
+        return ServiceTable.problem(path[path.startIndex + 1]) ?? ""
     }
 }

@@ -39,6 +39,11 @@ import Transport
 /// url = "postgres://USER@HOST:5432/DB"   # no password here: it is read from password_env
 /// password_env = "MOONWATCH_PG_PASSWORD" # default PGPASSWORD
 /// lease = 60                      # seconds an item stays claimed without its worker's heartbeat
+/// [http]                          # http.request from scripts
+/// allow = ["hooks.slack.com", "*.example.com"]   # default: any host
+/// [services.NAME]                 # another Huawei Cloud service for api.huaweicloud.request
+/// endpoint = "https://..."
+/// rate = "5/s"                    # optional
 /// ```
 ///
 /// **Profiles**: `[profiles.NAME]` holds any top-level key and
@@ -54,7 +59,8 @@ import Transport
 /// `MOONWATCH_TRYON_API_URL`, `MOONWATCH_HUAWEICLOUD_PROJECT_ID`,
 /// `MOONWATCH_HUAWEICLOUD_IAM_ENDPOINT`, ... Values are parsed by the key's
 /// type. A `MOONWATCH_TRYON_*`, `MOONWATCH_HUAWEICLOUD_*`,
-/// `MOONWATCH_METASTUDIO_*`, `MOONWATCH_MODELARTS_*`, `MOONWATCH_FACEEDGE_*` or `MOONWATCH_JOURNAL_*`
+/// `MOONWATCH_METASTUDIO_*`, `MOONWATCH_MODELARTS_*`, `MOONWATCH_FACEEDGE_*`, `MOONWATCH_JOURNAL_*`,
+/// `MOONWATCH_HTTP_*` or `MOONWATCH_SERVICES_*` (`MOONWATCH_SERVICES_NAME_ENDPOINT`)
 /// variable that matches no key is an error (a typo would otherwise be
 /// silently ignored); other `MOONWATCH_*` variables belong to the CLI.
 ///
@@ -72,6 +78,9 @@ package struct MoonwatchConfiguration: Sendable, Equatable {
     package var modelarts = Endpoint()
     package var faceedge = Endpoint()
     package var journal = Journal()
+    package var http = HTTP()
+    /// `[services.NAME]` tables by NAME.
+    package var services: [String: ServiceTable] = [:]
     /// The profile that was applied, if any.
     package var profile: String?
     /// Where each set key came from (`moonwatch.toml:12`, `MOONWATCH_OUT`, `--out`).
@@ -92,6 +101,14 @@ package struct MoonwatchConfiguration: Sendable, Equatable {
         package func password(environment: [String: String]) -> String? {
             environment[passwordEnv ?? "PGPASSWORD"]
         }
+    }
+
+    /// `[http]`: what `http.request` may reach.
+    package struct HTTP: Sendable, Equatable {
+        /// Hosts plain requests may go to, besides the configured services' own;
+        /// nil: any host.
+        package var allow: [HostPattern]?
+        package init() {}
     }
 
     /// `[tryon]`.

@@ -56,15 +56,22 @@ package struct ServiceRequest: Sendable, Equatable {
     package var url: ServiceURL
     package var headers: HTTPFields
     package var body: [UInt8]
-    /// Overrides the transport's total timeout for this request, in seconds.
+    /// Overrides the transport's total timeout for this request, in seconds (and its
+    /// read timeout, when longer: a script that allows a slow answer gets one).
     package var timeout: Double?
+    /// Overrides the transport's limit on the answer's body, in bytes.
+    package var maxBodyBytes: Int?
 
-    package init(method: String, url: ServiceURL, headers: HTTPFields = [:], body: [UInt8] = [], timeout: Double? = nil) {
+    package init(
+        method: String, url: ServiceURL, headers: HTTPFields = [:], body: [UInt8] = [], timeout: Double? = nil,
+        maxBodyBytes: Int? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 

@@ -70,7 +70,7 @@ package struct ServiceURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Splits `a=1&b=2` into decoded pairs; `+` is taken literally.
-    static func parseQuery(_ text: Substring) -> [QueryItem] {
+    package static func parseQuery(_ text: Substring) -> [QueryItem] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             if let equals = pair.firstIndex(of: "=") {
                 return QueryItem(
@@ -111,6 +111,14 @@ package struct ServiceURL: Sendable, Equatable, CustomStringConvertible {
         text += path.isEmpty ? "/" : path
         if !query.isEmpty { text += "?" + encodedQuery }
         return text
+    }
+
+    /// The URL for messages and logs: the query (where signed URLs and API keys
+    /// travel) shown as `?…`.
+    package var shownWithoutQuery: String {
+        var copy = self
+        copy.query = []
+        return copy.description + (query.isEmpty ? "" : "?…")
     }
 
     /// A copy with `segments` appended to the path, each percent-encoded.

@@ -12,7 +12,7 @@ import XCTest
 /// against the emulator, signed downloads among them, good and forged, every
 /// label value of the scrape is a service name, an error kind or an outcome.
 final class MetricLabelTests: XCTestCase {
-    static let services = Set(ServiceName.allCases.map(\.rawValue) + ["download", "other"])
+    static let services = Set(ServiceName.allCases.map(\.rawValue) + ["http", "download", "other"])
     static let kinds = Set(ServiceError.Kind.allCases.map(\.rawValue))
 
     func testLabelsComeFromFixedSetsOnlyWithSignedURLsAndFailures() async throws {

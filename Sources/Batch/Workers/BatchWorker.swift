@@ -23,7 +23,7 @@ final class BatchWorker {
         runtime = try Runtime(scriptPath: recipe.scriptPath, options: recipe.options)
         try ScriptEnvironment.install(in: runtime, arguments: [], records: ItemRecordSink(runtime: runtime, shared: shared))
         try APIModule.install(in: runtime, hub: recipe.hub)
-        try HTTPModule.install(in: runtime, downloader: recipe.downloader)
+        try HTTPModule.install(in: runtime, downloader: recipe.downloader, hub: recipe.hub)
     }
 
     var interrupter: @Sendable () -> Void { runtime.interrupter }

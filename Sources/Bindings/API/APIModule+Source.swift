@@ -2,8 +2,9 @@ extension APIModule {
     /// The Lua side of `api`: argument shapes, option checking, the iterator and the waiters.
     static let source = #"""
 local host = ...
-local type, pairs, tostring, math_min = type, pairs, tostring, math.min
+local type, pairs, tostring, pcall, math_min = type, pairs, tostring, pcall, math.min
 local sleep = task.sleep
+local encode = json.encode
 
 -- Options tables: unknown keys are errors (a typo must not silently become a default).
 local function check_options(name, options, allowed)
@@ -62,7 +63,7 @@ end
 
 local never = function() return false end
 
-api = { tryon = {}, metastudio = {}, modelarts = {}, faceedge = {} }
+api = { tryon = {}, metastudio = {}, modelarts = {}, faceedge = {}, huaweicloud = {} }
 
 -- api.tryon.result(inf_id) or api.tryon.result{inf_id = ...}
 function api.tryon.result(inf_id)
@@ -132,6 +133,23 @@ function api.faceedge.wait(options)
   return wait_until("api.faceedge.wait", "faceedge", options, "task " .. tostring(options.task_id),
     function() return host.faceedge_task(options.task_id, options.service) end,
     function(result) return result.status == target end)
+end
+
+local REQUEST = set("service", "method", "path", "query", "headers", "body", "timeout", "retry")
+-- api.huaweicloud.request{service =, method =, path =, query =, headers =, body =, timeout =, retry =}:
+-- any Huawei Cloud API, signed like the bound calls; a table body is sent as JSON.
+function api.huaweicloud.request(options)
+  check_options("api.huaweicloud.request", options, REQUEST)
+  local body = options.body
+  if type(body) == "table" then
+    local ok, text = pcall(encode, body)
+    if not ok then
+      host.raise("invalid_argument", "api.huaweicloud.request: option 'body' cannot be written as JSON: " .. tostring(text))
+    end
+    body = text
+  end
+  return host.huaweicloud_request(options.service, options.method, options.path, options.query, options.headers,
+    body, options.timeout, options.retry)
 end
 """#
 }

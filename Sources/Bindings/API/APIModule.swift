@@ -5,7 +5,7 @@ import Services
 import Transport
 
 /// The `api` module (docs/contract.md §2.1): one call per service query, the ModelArts
-/// iterator and the waiters. Queries run off the VM's thread through
+/// iterator, the waiters and `api.huaweicloud.request` for any other Huawei Cloud API. Queries run off the VM's thread through
 /// ``Runtime/perform(_:_:)``; the waiters are Lua loops over those queries and
 /// `task.sleep`, so `on_poll` callbacks are ordinary script code.
 public enum APIModule {
@@ -61,10 +61,29 @@ public enum APIModule {
                     try await query(hub, .faceedge) { () async throws(ServiceError) in try await hub.faceedge().task(taskID: taskID, service: service) }
                 }
             }),
+            /// huaweicloud_request(service, method, path, query, headers, body, timeout, retry) -> the answer table.
+            ("huaweicloud_request", { [unowned runtime] call throws(ScriptError) in
+                let arguments = NamedArguments(
+                    call: call, function: "api.huaweicloud.request",
+                    names: ["service", "method", "path", "query", "headers", "body", "timeout", "retry"])
+                let service = ServiceName(rawValue: try arguments.string(1))
+                let request = HuaweiCloudClient.Request(
+                    method: try arguments.optionalString(2) ?? "GET", path: try arguments.string(3),
+                    query: try arguments.optionalPairs(4, allowsLists: true), headers: try arguments.optionalPairs(5),
+                    body: try arguments.optionalBytes(6), timeout: try arguments.optionalTimeout(7),
+                    retry: try arguments.optionalBoolean(8))
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    try await scripted { () async throws(ServiceError) in
+                        [try await hub.call(service) { () async throws(ServiceError) in
+                            try await hub.huaweiCloud(service).send(request).luaValue(includingURL: false)
+                        }]
+                    }
+                }
+            }),
             /// schedule(service, function, initial_delay, min_delay, max_delay, timeout) ->
             /// the validated schedule, defaults filled in.
             ("schedule", { call throws(ScriptError) in
-                let service = ServiceName(rawValue: try call.string(1)) ?? .metastudio
+                let service = ServiceName(rawValue: try call.string(1))
                 let function = try call.string(2)
                 let arguments = NamedArguments(call: call, function: function, names: ["service", "function", "initial_delay", "min_delay", "max_delay", "timeout"])
                 let defaults = WaiterSchedule.defaults(for: service)

@@ -3,7 +3,8 @@ import Runtime
 import Services
 import Transport
 
-/// The `http` module (docs/contract.md §2.2): `http.download(url, dest, opts)`.
+/// The `http` module (docs/contract.md §2.2): `http.download(url, dest, opts)`, and
+/// `http.request` with its shorthands `http.get` and `http.post` for plain requests.
 ///
 /// The Lua wrapper checks the options and loops: the host function downloads
 /// off the VM's thread (``Runtime/perform(_:_:)``) and returns the result
@@ -11,10 +12,22 @@ import Transport
 /// the script's `refresh` (script code, so it may itself query services) and
 /// calls the host again with the fresh URL, which continues the same `.part`.
 public enum HTTPModule {
-    /// Installs `http` into `runtime`, downloading through `downloader`.
-    public static func install(in runtime: Runtime, downloader: Downloader) throws(ScriptError) {
+    /// Installs `http` into `runtime`, downloading through `downloader` and sending
+    /// plain requests through `hub`'s web client (which never attaches its credentials).
+    public static func install(in runtime: Runtime, downloader: Downloader, hub: ServiceHub) throws(ScriptError) {
         try runtime.evaluate(source, name: "http", host: [
             Runtime.raiseFunction,
+            /// request(function, url, method, query, headers, body, is_json, timeout, retry, max_bytes, raise) -> the answer table.
+            ("request", { [unowned runtime] call throws(ScriptError) in
+                let request = try webRequest(call)
+                return try runtime.perform(call) { () async throws(ScriptError) -> [LuaValue] in
+                    try await scripted { () async throws(ServiceError) in
+                        [try await hub.call(.http) { () async throws(ServiceError) in
+                            try await hub.web.send(request).luaValue(includingURL: true)
+                        }]
+                    }
+                }
+            }),
             /// download(url, dest, sha256, md5, size, overwrite, can_refresh) ->
             /// the result table, or false and the bytes this call received when the URL expired.
             ("download", { [unowned runtime] call throws(ScriptError) in
@@ -29,6 +42,25 @@ public enum HTTPModule {
                 }
             }),
         ])
+    }
+
+    private static func webRequest(_ call: LuaCall) throws(ScriptError) -> WebClient.Request {
+        let arguments = NamedArguments(
+            call: call, function: try call.string(1),
+            names: ["function", "url", "method", "query", "headers", "body", "json", "timeout", "retry", "max_bytes", "raise"])
+        var headers = try arguments.optionalPairs(5)
+        if call.boolean(7), !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            headers.append(("Content-Type", "application/json"))
+        }
+        let maxBytes = try arguments.optionalInteger(10)
+        if let maxBytes, maxBytes < 0 || maxBytes > 1 << 30 {
+            throw arguments.problem(10, "must be a size in bytes from 0 to 1 GiB, got \(maxBytes)")
+        }
+        return WebClient.Request(
+            url: try arguments.string(2), method: try arguments.optionalString(3) ?? "GET",
+            query: try arguments.optionalPairs(4, allowsLists: true), headers: headers, body: try arguments.optionalBytes(6),
+            timeout: try arguments.optionalTimeout(8) ?? 30, retry: try arguments.optionalBoolean(9),
+            maxBytes: maxBytes.map { Int($0) } ?? WebClient.defaultMaxBytes, raise: try arguments.optionalBoolean(11) ?? false)
     }
 
     private static func downloadRequest(_ call: LuaCall) throws(ScriptError) -> DownloadRequest {

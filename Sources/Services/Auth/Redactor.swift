@@ -28,6 +28,16 @@ package final class Redactor: Sendable {
         }
     }
 
+    /// A redactor that masks this one's secrets and `extra` too (a request's own
+    /// secrets, for the messages about that request); this one is unchanged.
+    package func adding(_ extra: [String]) -> Redactor {
+        guard !extra.isEmpty else { return self }
+        let copy = Redactor()
+        copy.secrets.withLock { $0 = secrets.withLock { $0 } }
+        for secret in extra { copy.register(secret) }
+        return copy
+    }
+
     /// How many distinct forms are registered.
     package var count: Int { secrets.withLock { $0.count } }
 
@@ -40,6 +50,14 @@ package final class Redactor: Sendable {
             output = output.replacingAll(secret, with: Self.mask)
         }
         return output
+    }
+
+    /// `bytes` (an answer's body) with every secret masked; untouched, even when
+    /// not UTF-8, unless a secret occurs in it.
+    package func redact(_ bytes: [UInt8]) -> [UInt8] {
+        let list = secrets.withLock { $0 }
+        guard list.contains(where: { bytes.containsBytes(Array($0.utf8)) }) else { return bytes }
+        return Array(redact(String(decoding: bytes, as: UTF8.self)).utf8)
     }
 
     /// `value` with every secret in its strings masked, keys and structure kept.
@@ -87,11 +105,16 @@ extension String {
 
     /// Whether `target`'s UTF-8 bytes occur in this string.
     func containsBytes(_ target: String) -> Bool {
-        let needle = Array(target.utf8)
-        let haystack = Array(utf8)
-        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        Array(utf8).containsBytes(Array(target.utf8))
+    }
+}
+
+extension [UInt8] {
+    /// Whether `needle` occurs in these bytes.
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, count >= needle.count else { return needle.isEmpty }
+        for start in 0...(count - needle.count) where self[start] == needle[0] {
+            if self[start..<start + needle.count].elementsEqual(needle) { return true }
         }
         return false
     }

@@ -26,19 +26,32 @@ package struct HuaweiGateway: Sendable {
     ) async throws(ServiceError) -> (object: JSONObject, response: ServiceResponse) {
         var url = endpoint.appending(segments: segments)
         url.query = query
-        var base = ServiceRequest(method: "GET", url: url)
-        base.headers["Content-Type"] = "application/json"
-        base.headers["User-Agent"] = caller.userAgent
-        for field in headers { base.headers[field.name] = field.value }
-        let request = base
+        let response = try await send(request(method: "GET", url: url, headers: headers))
+        return (try response.jsonObject(service: caller.service.rawValue), response)
+    }
+
+    /// A request to `url` with the headers every call carries (`Content-Type`
+    /// JSON unless `headers` names another, the User-Agent) and `headers`.
+    package func request(method: String, url: ServiceURL, headers: HTTPFields = [:], body: [UInt8] = []) -> ServiceRequest {
+        var request = ServiceRequest(method: method, url: url, body: body)
+        request.headers["Content-Type"] = "application/json"
+        request.headers["User-Agent"] = caller.userAgent
+        for field in headers { request.headers[field.name] = field.value }
+        return request
+    }
+
+    /// Sends `request` authenticated afresh on each attempt, retried per the
+    /// policy when `retrying`, and returns its 2xx answer; any other status
+    /// throws the service's error (code and message from the Huawei error body).
+    package func send(_ request: ServiceRequest, retrying: Bool = true) async throws(ServiceError) -> ServiceResponse {
         let service = caller.service.rawValue
         let caller = caller
         let auth = auth
         let projectID = projectID
         let lastToken = LastToken()
 
-        @Sendable func attempt() async throws(ServiceError) -> (JSONObject, ServiceResponse) {
-            try await caller.withRetries { _ in
+        @Sendable func attempt() async throws(ServiceError) -> ServiceResponse {
+            try await caller.withRetries(retrying: retrying) { _ in
                 var signed = request
                 lastToken.set(try await auth.authorize(&signed, projectID: projectID, wallNow: caller.clock.wallNow()))
                 let response = try await caller.sendOnce(signed)
@@ -46,13 +59,14 @@ package struct HuaweiGateway: Sendable {
                     let error = ServiceError.fromHuaweiResponse(response, service: service, wallNow: caller.clock.wallNow())
                     throw error.redacted(by: caller.redactor)
                 }
-                return (try response.jsonObject(service: service), response)
+                return response
             }
         }
 
         do {
             return try await attempt()
         } catch {
+            // The refused request did nothing, so sending it again with a new token is safe for any method.
             guard case .iam(let provider) = auth, error.isExpiredToken else { throw error }
             if let token = lastToken.get() { await provider.invalidate(token) }
             caller.logger?.info("IAM token expired; renewing it once", metadata: ["service": .string(service)])

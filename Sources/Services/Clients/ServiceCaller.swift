@@ -53,7 +53,7 @@ package struct ServiceCaller: Sendable {
             logger?.trace(
                 "request",
                 metadata: ["service": .string(service.rawValue), "method": .string(request.method),
-                    "url": .string(redactor.redact(request.url.description))])
+                    "url": .string(redactor.redact(request.url.shownWithoutQuery))])
             let sent = clock.now()
             defer { counters.recordRequestDuration(service.rawValue, seconds: clock.now() - sent) }
             return try await transport.send(request)
@@ -62,14 +62,20 @@ package struct ServiceCaller: Sendable {
         }
     }
 
-    /// Runs `operation` under the retry policy, redacting whatever escapes.
-    /// A throttled answer also pauses the service's rate limiter, so every
-    /// request of the run backs off, not only the one that was refused.
-    package func withRetries<T: Sendable>(_ operation: @Sendable (Int) async throws -> T) async throws(ServiceError) -> T {
+    /// Runs `operation` under the retry policy (once when not `retrying`: a request
+    /// that is not idempotent; no retry that would start after `deadline`),
+    /// redacting whatever escapes. A throttled answer also
+    /// pauses the service's rate limiter, so every request of the run backs off,
+    /// not only the one that was refused.
+    package func withRetries<T: Sendable>(
+        retrying: Bool = true, deadline: Double? = nil, _ operation: @Sendable (Int) async throws -> T
+    ) async throws(ServiceError) -> T {
         let limiter = limiter
+        var retrier = retrier
+        if !retrying { retrier.policy.maxAttempts = 1 }
         let policy = retrier.policy
         do {
-            return try await retrier.run(service: service.rawValue) { attempt in
+            return try await retrier.run(service: service.rawValue, deadline: deadline) { attempt in
                 do {
                     return try await operation(attempt)
                 } catch let error as ServiceError where error.kind == .throttled {

@@ -102,7 +102,8 @@ extension MoonwatchConfiguration {
                 if tryon.ossURL == nil {
                     problems.append(ServiceError(.config, "tryon.oss_url is not set", service: "tryon"))
                 }
-            case .metastudio, .modelarts, .faceedge, .iam:
+            default:
+                // Every other service is a Huawei Cloud one (built in or from [services.NAME]).
                 guard !huaweiChecked else { continue }
                 huaweiChecked = true
                 if case .failure(let error) = credentials.huawei { problems.append(error) }

@@ -20,7 +20,7 @@ final class RunMetricHandles: Sendable {
     }
 
     /// The services' labels, and `other` for a name outside them.
-    static let serviceLabels = ServiceName.allCases.map(\.rawValue) + [other]
+    static let serviceLabels = (ServiceName.allCases + [.http]).map(\.rawValue) + [other]
     /// The downloader's label: it counts retries and errors, never requests.
     static let download = "download"
     static let other = "other"

@@ -28,6 +28,10 @@ public final class ServiceHub: Sendable {
     private let metastudioClient: Result<MetaStudioClient, ServiceError>
     private let modelartsClient: Result<ModelArtsClient, ServiceError>
     private let faceedgeClient: Result<FaceEdgeClient, ServiceError>
+    /// `[services.NAME]` gateways by NAME.
+    private let configuredGateways: [String: Result<HuaweiGateway, ServiceError>]
+    /// `http.request`'s client: the run's transport, no credentials.
+    package let web: WebClient
     private let environment: [String: String]
 
     /// - Parameters:
@@ -73,6 +77,9 @@ public final class ServiceHub: Sendable {
 
         var limits = rateLimits
         if limits[.tryon] == nil { limits[.tryon] = configuration.tryon.rate }
+        for (name, table) in configuration.services {
+            if let rate = table.rate, limits[ServiceName(rawValue: name)] == nil { limits[ServiceName(rawValue: name)] = rate }
+        }
         self.limiters = limits.mapValues { RateLimiter($0, clock: clock) }
 
         let credentials = configuration.resolveCredentials(environment: environment)
@@ -136,12 +143,37 @@ public final class ServiceHub: Sendable {
         }
         modelartsClient = Result { () throws(ServiceError) in ModelArtsClient(gateway: try gateway(.modelarts)) }
         faceedgeClient = Result { () throws(ServiceError) in FaceEdgeClient(gateway: try gateway(.faceedge)) }
+        configuredGateways = Dictionary(uniqueKeysWithValues: configuration.services.keys.map { name in
+            (name, Result { () throws(ServiceError) in try gateway(ServiceName(rawValue: name)) })
+        })
+        web = WebClient(
+            caller: caller(.http), allow: configuration.http.allow, allowOrigin: configuration.origins["http.allow"],
+            serviceHosts: configuration.serviceHosts)
     }
 
     package func tryon() throws(ServiceError) -> TryOnClient { try tryonClient.get() }
     package func metastudio() throws(ServiceError) -> MetaStudioClient { try metastudioClient.get() }
     package func modelarts() throws(ServiceError) -> ModelArtsClient { try modelartsClient.get() }
     package func faceedge() throws(ServiceError) -> FaceEdgeClient { try faceedgeClient.get() }
+
+    /// `api.huaweicloud.request`'s client for `service`: a built-in Huawei Cloud
+    /// service (sharing its client's limiter and counters) or a `[services.NAME]` one.
+    /// - Throws: `config` for a name that is neither, or whose configuration is incomplete.
+    package func huaweiCloud(_ service: ServiceName) throws(ServiceError) -> HuaweiCloudClient {
+        switch service {
+        case .metastudio: return HuaweiCloudClient(gateway: try metastudio().gateway)
+        case .modelarts: return HuaweiCloudClient(gateway: try modelarts().gateway)
+        case .faceedge: return HuaweiCloudClient(gateway: try faceedge().gateway)
+        default:
+            if let gateway = configuredGateways[service.rawValue] { return HuaweiCloudClient(gateway: try gateway.get()) }
+            if ServiceName.allCases.contains(service) || service == .http {
+                throw ServiceError(
+                    .config, "'\(service)' is not a Huawei Cloud service api.huaweicloud.request can call (built in: metastudio, modelarts, faceedge)",
+                    service: service.rawValue)
+            }
+            throw configuration.notConfigured(service)
+        }
+    }
 
     /// Runs one call a script makes to `service` and counts the error it
     /// finally throws, the one the script sees: once, after the retries and

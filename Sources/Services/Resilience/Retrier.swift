@@ -26,9 +26,11 @@ package struct Retrier: Sendable {
     }
 
     /// Runs `operation(attempt)` (attempt is 1-based) until it succeeds, fails
-    /// with a non-retryable error, or the attempts are used up.
+    /// with a non-retryable error, or the attempts are used up, or (with a
+    /// `deadline` on ``clock``) the next attempt would start after it.
     package func run<T: Sendable>(
         service: String,
+        deadline: Double? = nil,
         _ operation: @Sendable (Int) async throws -> T
     ) async throws -> T {
         var attempt = 1
@@ -46,6 +48,11 @@ package struct Retrier: Sendable {
                     throw exhausted
                 }
                 let delay = policy.delay(after: failure, attempt: attempt, random: random)
+                if let deadline, clock.now() + delay >= deadline {
+                    var late = failure
+                    late.message += " (no time left to retry after \(attempt) attempt\(attempt == 1 ? "" : "s"))"
+                    throw late
+                }
                 counters?.countRetry(service)
                 onRetry?(failure, attempt, delay)
                 try await clock.sleep(delay)

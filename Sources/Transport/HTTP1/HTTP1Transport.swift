@@ -65,6 +65,7 @@ package final class HTTP1Transport: HTTPTransport {
 
     package func send(_ request: ServiceRequest) async throws -> ServiceResponse {
         let url = request.url
+        let maxBodyBytes = request.maxBodyBytes ?? options.maxBodyBytes
         do {
             if Task.isCancelled { throw HTTP1ExchangeError.canceled }
             let deadline = NIODeadline.now() + .clampedSeconds(request.timeout ?? options.totalTimeout)
@@ -78,7 +79,8 @@ package final class HTTP1Transport: HTTPTransport {
             do {
                 answer = try await connection.execute(
                     Self.head(of: request), body: request.body.isEmpty ? nil : ByteBuffer(bytes: request.body),
-                    deadline: deadline, readTimeout: .clampedSeconds(options.readTimeout), maxBodyBytes: options.maxBodyBytes)
+                    deadline: deadline, readTimeout: .clampedSeconds(max(options.readTimeout, request.timeout ?? 0)),
+                    maxBodyBytes: maxBodyBytes)
             } catch {
                 pool.release(connection, reusable: false)
                 throw error
@@ -86,7 +88,7 @@ package final class HTTP1Transport: HTTPTransport {
             pool.release(connection, reusable: answer.keepAlive)
             return answer.response
         } catch {
-            throw Self.map(error, url: url, isCancelled: Task.isCancelled, maxBodyBytes: options.maxBodyBytes)
+            throw Self.map(error, url: url, isCancelled: Task.isCancelled, maxBodyBytes: maxBodyBytes)
         }
     }
 

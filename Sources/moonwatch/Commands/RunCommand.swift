@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
             runtime = try Runtime(scriptPath: script, options: options.runtimeOptions(logger: logger))
             try ScriptEnvironment.install(in: runtime, arguments: arguments, records: records)
             try APIModule.install(in: runtime, hub: setup.hub)
-            try HTTPModule.install(in: runtime, downloader: setup.downloader)
+            try HTTPModule.install(in: runtime, downloader: setup.downloader, hub: setup.hub)
         } catch {
             Console.error("moonwatch: \(error.message)")
             throw ExitCode(2)
