@@ -161,7 +161,7 @@ extension MoonwatchConfiguration {
                 + "(a profile may hold: \(ConfigKey.sections.sorted().joined(separator: ", ")))"
         }
         return "unknown table [\(path.map(TOMLDocument.displayKey).joined(separator: "."))] "
-            + "(known: \(ConfigKey.sections.sorted().joined(separator: ", ")), profiles.NAME)"
+            + "(known: \(ConfigKey.sections.sorted().joined(separator: ", ")), profiles.NAME, services.NAME)"
     }
 
     /// For a `[services...]` header: "" when it is a valid `[services.NAME]`, else why not;

@@ -76,7 +76,7 @@ final class MetricLabelTests: XCTestCase {
             }
         }
         for secret in [
-            "http", "Signature", "X-Amz", "token", "AccessKeyId", "job-secret-77", "no-such-job", DemoCredentials.accessKey,
+            "://", "Signature", "X-Amz", "token", "AccessKeyId", "job-secret-77", "no-such-job", DemoCredentials.accessKey,
             emulator.baseURL,
         ] {
             XCTAssertFalse(text.contains(secret), "the scrape holds '\(secret)'")

@@ -113,7 +113,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(failure("colour = 1"), "moonwatch.toml:1: unknown key 'colour'")
         XCTAssertEqual(
             failure("[tryons]\nrate = \"1/s\""),
-            "moonwatch.toml:1: unknown table [tryons] (known: faceedge, huaweicloud, huaweicloud.iam, journal, metastudio, modelarts, tryon, profiles.NAME)\n"
+            "moonwatch.toml:1: unknown table [tryons] (known: faceedge, http, huaweicloud, huaweicloud.iam, journal, metastudio, modelarts, tryon, profiles.NAME, services.NAME)\n"
                 + "moonwatch.toml:2: unknown key 'tryons.rate' (did you mean 'tryon.rate'?)")
         XCTAssertEqual(
             failure("[profiles.dev.tryon]\nmax_coin = 3"),
@@ -217,5 +217,59 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual((error as? ServiceError)?.message, "metastudio.endpoint is not set, nor huaweicloud.region to derive it from")
         }
         XCTAssertThrowsError(try bare.endpoint(for: .tryon).get())
+    }
+
+    func testServiceTablesAndTheAllowList() throws {
+        let config = try load("""
+            [http]
+            allow = ["hooks.slack.com", "*.Example.com"]
+            [services.vod]
+            endpoint = "https://vod.test/base"
+            rate = "5/s"
+            [services.ocr]
+            endpoint = "https://ocr.test"
+            [profiles.dev.services.ocr]
+            endpoint = "https://ocr-dev.test"
+            """, profile: "dev", environment: ["MOONWATCH_SERVICES_VOD_RATE": "2/s"])
+        XCTAssertEqual(config.http.allow?.map(\.description), ["hooks.slack.com", "*.example.com"])
+        XCTAssertEqual(config.origins["http.allow"], "moonwatch.toml:2")
+        XCTAssertEqual(try config.endpoint(for: ServiceName(rawValue: "vod")).get().description, "https://vod.test/base")
+        XCTAssertEqual(config.services["vod"]?.rate, RateLimit(count: 2, per: 1))
+        XCTAssertEqual(try config.endpoint(for: ServiceName(rawValue: "ocr")).get().description, "https://ocr-dev.test/")
+        XCTAssertEqual(config.serviceHosts, ["vod.test", "ocr-dev.test"])
+        XCTAssertNil(try load(nil).http.allow, "no [http] allow: any host")
+        let fromEnvironment = try load(nil, environment: ["MOONWATCH_HTTP_ALLOW": "a.test, *.b.test", "MOONWATCH_SERVICES_MY_API_ENDPOINT": "http://127.0.0.1:9"])
+        XCTAssertEqual(fromEnvironment.http.allow?.map(\.description), ["a.test", "*.b.test"])
+        XCTAssertEqual(fromEnvironment.services["my_api"]?.endpoint?.description, "http://127.0.0.1:9/")
+    }
+
+    func testBadServiceTablesAndAllowListsNameTheProblem() {
+        XCTAssertEqual(
+            failure("[services.metastudio]\nendpoint = \"https://x.test\""),
+            "moonwatch.toml:1: 'metastudio' is a built-in service: set its endpoint in its own section ([metastudio] endpoint)\n"
+                + "moonwatch.toml:2: 'metastudio' is a built-in service: set its endpoint in its own section ([metastudio] endpoint)")
+        XCTAssertEqual(
+            failure("[services.Bad]\nendpoint = \"https://x.test\""),
+            "moonwatch.toml:1: service name 'Bad' must be lower-case letters, digits, '-' or '_', starting with a letter\n"
+                + "moonwatch.toml:2: service name 'Bad' must be lower-case letters, digits, '-' or '_', starting with a letter")
+        XCTAssertEqual(
+            failure("[services.vod]\nurl = \"https://x.test\""),
+            "moonwatch.toml:2: unknown key 'services.vod.url'")
+        XCTAssertEqual(
+            failure("[services.vod]\nendpoint = \"vod.test\""),
+            "moonwatch.toml:2: key 'services.vod.endpoint' must be an http(s) URL string, got \"vod.test\"")
+        XCTAssertEqual(
+            failure("[http]\nallow = [\"https://hooks.slack.com/x\"]"),
+            "moonwatch.toml:2: key 'http.allow' must be an array of host names such as \"hooks.slack.com\" or \"*.example.com\", "
+                + "\"https://hooks.slack.com/x\" is a URL: give its host name only")
+        XCTAssertEqual(
+            failure("[http]\nallow = \"hooks.slack.com\""),
+            "moonwatch.toml:2: key 'http.allow' must be an array of host names such as \"hooks.slack.com\" or \"*.example.com\", got a string")
+        XCTAssertEqual(
+            failure("[http]\nallow = [1]"),
+            "moonwatch.toml:2: key 'http.allow' must be an array of host names such as \"hooks.slack.com\" or \"*.example.com\", got an array holding an integer")
+        XCTAssertEqual(
+            failure(nil, environment: ["MOONWATCH_HTTP_ALOW": "x"]),
+            "environment variable MOONWATCH_HTTP_ALOW matches no configuration key (did you mean MOONWATCH_HTTP_ALLOW?)")
     }
 }
