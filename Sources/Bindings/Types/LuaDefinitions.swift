@@ -35,7 +35,7 @@ public enum LuaDefinitions {
 ---@field kind moonwatch.ErrorKind
 ---@field message string
 ---@field where? string file:line of the script
----@field service? "tryon"|"metastudio"|"modelarts"|"faceedge"
+---@field service? string "tryon", "metastudio", "modelarts", "faceedge", "http", "download" or a [services.NAME] name
 ---@field status? integer HTTP status
 ---@field code? string the service's own code, e.g. "APIGW.0301"
 ---@field request_id? string
@@ -170,6 +170,32 @@ function api.faceedge.task(query) end
 ---@return moonwatch.FaceEdgeTask
 function api.faceedge.wait(options) end
 
+---@class moonwatch.HuaweiCloudRequest
+---@field service string "metastudio", "modelarts", "faceedge" or a NAME from [services.NAME] in moonwatch.toml
+---@field method? "GET"|"HEAD"|"POST"|"PUT"|"PATCH"|"DELETE"|"OPTIONS" default "GET"
+---@field path string under the service's endpoint, starting with "/"; {project_id} is filled in
+---@field query? table<string, string|number|boolean|(string|number|boolean)[]>
+---@field headers? table<string, string|number|boolean> not Authorization, X-Sdk-Date, X-Auth-Token, X-Project-Id, Host
+---@field body? table|string a table is sent as JSON
+---@field timeout? number seconds (default 60)
+---@field retry? boolean retry network errors, 429 and 5xx (default: only GET, HEAD, PUT, DELETE, OPTIONS)
+
+---@class moonwatch.Response
+---@field status integer HTTP status
+---@field headers table<string, string> lower-case names; repeated headers joined with ", "
+---@field body any the decoded JSON when the answer is JSON, else the body as a string
+---@field request_id? string X-Request-Id
+---@field url? string (http.request) the final URL, after redirects
+
+---Any Huawei Cloud API.
+api.huaweicloud = {}
+
+---Sends a request signed with AK/SK (or carrying the IAM token) like the bound calls, with their
+---retries and rate limit; a 4xx or 5xx raises the usual error table (code from the Huawei error body).
+---@param request moonwatch.HuaweiCloudRequest
+---@return moonwatch.Response
+function api.huaweicloud.request(request) end
+
 ---@class moonwatch.DownloadOptions
 ---@field sha256? string hex digest the file must have
 ---@field md5? string hex digest the file must have
@@ -184,8 +210,40 @@ function api.faceedge.wait(options) end
 ---@field resumed boolean
 ---@field skipped boolean
 
----Downloads.
+---@class moonwatch.HTTPOptions
+---@field method? "GET"|"HEAD"|"POST"|"PUT"|"PATCH"|"DELETE"|"OPTIONS" default "GET"
+---@field query? table<string, string|number|boolean|(string|number|boolean)[]> added to the URL's own
+---@field headers? table<string, string|number|boolean> no CR or LF; not Host, Content-Length, Transfer-Encoding, Connection
+---@field json? any sent as JSON (Content-Type application/json)
+---@field body? string sent as is (not with json)
+---@field timeout? number seconds for the whole request, retries and redirects included (default 30)
+---@field retry? boolean retry network errors, 429 and 5xx (default: only GET, HEAD, PUT, DELETE, OPTIONS)
+---@field max_bytes? integer largest answer body accepted (default 16 MiB)
+---@field raise? boolean raise the error table for a 4xx or 5xx instead of returning it
+
+---@class moonwatch.HTTPRequest: moonwatch.HTTPOptions
+---@field url string http or https; the host must be allowed by [http] allow
+
+---Downloads and plain HTTP requests.
 http = {}
+
+---Plain HTTP(S), without any configured credential; follows at most 5 redirects.
+---Any status is an answer unless `raise = true`.
+---@param request moonwatch.HTTPRequest
+---@return moonwatch.Response
+function http.request(request) end
+
+---`http.request` with method GET.
+---@param url string
+---@param options? moonwatch.HTTPOptions
+---@return moonwatch.Response
+function http.get(url, options) end
+
+---`http.request` with method POST.
+---@param url string
+---@param options? moonwatch.HTTPOptions
+---@return moonwatch.Response
+function http.post(url, options) end
 
 ---Streams `url` into `dest` (relative to the out directory) through `dest.part`, resuming and verifying.
 ---@param url string http or https

@@ -9,7 +9,8 @@ import Services
 /// A mention of `api.tryon`, `api.metastudio`, `api.modelarts` or
 /// `api.faceedge` counts (a mention in a comment too: checking one service too
 /// many is harmless). Services reached only through `require`d modules or
-/// computed names are checked at their first call instead (a `config` error).
+/// computed names, and those of `api.huaweicloud.request` (named by a value, not
+/// a field), are checked at their first call instead (a `config` error).
 enum ScriptServices {
     static func used(inScriptAt path: String) -> [ServiceName] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
