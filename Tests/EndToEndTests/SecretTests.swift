@@ -47,27 +47,44 @@ final class SecretTests: XCTestCase {
         end
         local ok, err = pcall(api.metastudio.job, {job_id = "bad/id"})
         show("argument error", tostring(err))
+        -- The generic calls: a signed request, one to an endpoint that echoes every header it
+        -- got (the signature, the token), plain requests (which must carry no credential).
+        local echo = args[1]
+        show("generic", api.huaweicloud.request{service = "metastudio",
+          path = "/v1/{project_id}/digital-human/stylized/picture-modelings/secret-job"})
+        show("echoed by a service", api.huaweicloud.request{service = "echo", path = "/signed", query = {q = "1"}})
+        show("plain", http.post(echo .. "/plain", {json = {hello = "world"}, retry = true}))
+        show("plain get", http.get(echo .. "/plain?status=401"))
+        local ok, err = pcall(http.get, echo .. "?status=403", {raise = true})
+        show("plain error", tostring(err))
         """
 
+    /// The emulator's echo route as a configured service, so a signed request's headers come back.
+    static func withEchoService(_ config: String) -> String {
+        config + "\n[services.echo]\nendpoint = \"\(config.emulatorBaseURL)/_emulator/echo\"\n"
+    }
+
     func testNoSecretInAnyOutputWithAKSK() async throws {
-        var session = try await EmulatorSession.start(scenario: Self.scenario, speed: 200)
+        var session = try await EmulatorSession.start(scenario: Self.scenario, speed: 200, config: Self.withEchoService)
         session.credentials = [
             "CLOUD_SDK_AK": Self.accessKey, "CLOUD_SDK_SK": Self.secretKey,
             "TRYON_OPEN_ID": Self.openID, "TRYON_API_KEY": Self.apiKey,
         ]
         try session.harness.write("leak.lua", Self.script)
-        let result = try await session.run("leak.lua", options: ["--log-level", "debug"])
+        let result = try await session.run("leak.lua", [session.emulator.baseURL + "/_emulator/echo"], options: ["--log-level", "debug"])
         await session.shutdown()
 
         XCTAssertEqual(result.status, 0, result.stderr)
         assertNoSecret(in: session, result)
-        XCTAssertTrue(session.harness.read("out/records.jsonl").contains(#""openId":"***""#))
+        let records = session.harness.read("out/records.jsonl")
+        XCTAssertTrue(records.contains(#""openId":"***""#))
+        XCTAssertTrue(records.contains("Access=***"), "the echoed signature names the access key, masked")
         XCTAssertTrue(result.stderr.contains("retrying"), "no retry was logged: the faults did not fire")
     }
 
     func testNoSecretInAnyOutputWithIAMTokensAndJSONLogs() async throws {
         var session = try await EmulatorSession.start(scenario: Self.scenario, speed: 200) { config in
-            config + """
+            Self.withEchoService(config) + """
 
                 [huaweicloud.iam]
                 endpoint = "\(config.emulatorBaseURL)"
@@ -79,7 +96,8 @@ final class SecretTests: XCTestCase {
         }
         session.credentials = ["E2E_IAM_PASSWORD": Self.iamPassword, "TRYON_OPEN_ID": Self.openID, "TRYON_API_KEY": Self.apiKey]
         try session.harness.write("leak.lua", Self.script)
-        let result = try await session.run("leak.lua", options: ["--log-level", "debug", "--log-format", "json"])
+        let result = try await session.run(
+            "leak.lua", [session.emulator.baseURL + "/_emulator/echo"], options: ["--log-level", "debug", "--log-format", "json"])
         let counters = session.emulator.counters()
         await session.shutdown()
 

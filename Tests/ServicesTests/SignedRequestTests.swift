@@ -1,4 +1,5 @@
 import Emulator
+import JSON
 import XCTest
 
 @testable import RunConfiguration

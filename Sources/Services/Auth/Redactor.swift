@@ -12,9 +12,16 @@ package final class Redactor: Sendable {
     package static let mask = "***"
 
     private let secrets = Mutex<[String]>([])
+    /// Whose secrets are masked too, as they are registered (an IAM token fetched later).
+    private let parent: Redactor?
 
     package init(secrets: [String] = []) {
+        parent = nil
         for secret in secrets { register(secret) }
+    }
+
+    private init(parent: Redactor) {
+        self.parent = parent
     }
 
     /// Adds a secret value; empty values are ignored.
@@ -28,21 +35,22 @@ package final class Redactor: Sendable {
         }
     }
 
-    /// A redactor that masks this one's secrets and `extra` too (a request's own
-    /// secrets, for the messages about that request); this one is unchanged.
+    /// A redactor that masks `extra` as well as every secret this one has or will
+    /// have (a request's own secrets, for the messages about that request); this
+    /// one is unchanged.
     package func adding(_ extra: [String]) -> Redactor {
         guard !extra.isEmpty else { return self }
-        let copy = Redactor()
-        copy.secrets.withLock { $0 = secrets.withLock { $0 } }
-        for secret in extra { copy.register(secret) }
-        return copy
+        let child = Redactor(parent: self)
+        for secret in extra { child.register(secret) }
+        return child
     }
 
-    /// How many distinct forms are registered.
-    package var count: Int { secrets.withLock { $0.count } }
+    /// How many distinct forms are registered (a parent's included).
+    package var count: Int { secrets.withLock { $0.count } + (parent?.count ?? 0) }
 
     /// `text` with every secret replaced by ``mask``.
     package func redact(_ text: String) -> String {
+        let text = parent?.redact(text) ?? text
         let list = secrets.withLock { $0 }
         guard !list.isEmpty else { return text }
         var output = text
@@ -55,9 +63,13 @@ package final class Redactor: Sendable {
     /// `bytes` (an answer's body) with every secret masked; untouched, even when
     /// not UTF-8, unless a secret occurs in it.
     package func redact(_ bytes: [UInt8]) -> [UInt8] {
-        let list = secrets.withLock { $0 }
-        guard list.contains(where: { bytes.containsBytes(Array($0.utf8)) }) else { return bytes }
+        guard occurs(in: bytes) else { return bytes }
         return Array(redact(String(decoding: bytes, as: UTF8.self)).utf8)
+    }
+
+    private func occurs(in bytes: [UInt8]) -> Bool {
+        if parent?.occurs(in: bytes) == true { return true }
+        return secrets.withLock { $0 }.contains { bytes.containsBytes(Array($0.utf8)) }
     }
 
     /// `value` with every secret in its strings masked, keys and structure kept.
