@@ -10,7 +10,7 @@ import JSON
 /// | `GET /_emulator/counters` | ``EmulatorCounters`` as JSON |
 /// | `GET /_emulator/scenario` | the loaded scenario |
 /// | `POST /_emulator/scenario` | load a scenario (JSON body); resets state |
-/// | `POST /_emulator/reset` | forget job starts, tokens, balances, firewall, counters; re-install the scenario's faults |
+/// | `POST /_emulator/reset` | forget job starts, created jobs, tokens, balances, firewall, counters; re-install the scenario's faults |
 /// | `GET /_emulator/faults` | installed rules with `seen` and `fired` |
 /// | `POST /_emulator/faults` | add one rule or an array of rules |
 /// | `DELETE /_emulator/faults` | remove every rule |
@@ -116,7 +116,7 @@ struct AdminRoutes: Sendable {
             guard let infID = Int64(id) else { return Self.problem("a try-on id is an integer") }
             found = try scenario.tryOnJob(infID).map(Self.json)
         case "metastudio":
-            found = try scenario.metaStudioJob(id).map(Self.json)
+            found = try state.metaStudioJob(id).map(Self.json)
         case "faceedge":
             found = try scenario.faceEdgeTask(id, service: query["task_service"] ?? "c-face-edge").map(Self.json)
         case "modelarts":

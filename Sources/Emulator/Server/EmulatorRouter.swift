@@ -18,9 +18,14 @@ enum EmulatorRouter {
         router.get("/oss/**", use: file)
         router.head("/oss/**", use: file)
 
+        let metaStudio = MetaStudioRoute(state: state, gateway: gateway)
         router.get(
             "/v1/{project_id}/digital-human/stylized/picture-modelings/{job_id}",
-            use: pipeline.route(.metaStudioJob, MetaStudioRoute(state: state, gateway: gateway).handle)
+            use: pipeline.route(.metaStudioJob, metaStudio.handle)
+        )
+        router.post(
+            "/v1/{project_id}/digital-human/stylized/picture-modelings",
+            use: pipeline.route(.metaStudioCreate, MetaStudioCreateRoute(state: state, gateway: gateway, jobs: metaStudio).handle)
         )
         router.get(
             "/v2/{project_id}/processor-tasks/{task_id}/versions/{version_id}/results",
