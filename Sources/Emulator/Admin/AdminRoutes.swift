@@ -17,6 +17,7 @@ import JSON
 /// | `POST /_emulator/clock` | `{"advance_seconds": N}`: move the emulator's clock forward |
 /// | `GET /_emulator/timeline?service=S&id=ID` | the job behind an id (S: tryon, metastudio, faceedge (`&task_service=`), modelarts (`&version=`)) |
 /// | `GET /_emulator/objects/info?path=P` | size, sha256, md5 and ETag of a file (`/oss/...` or `/obs/...`) |
+/// | `GET\|HEAD\|POST\|PUT\|PATCH\|DELETE /_emulator/echo[/...]` | the request back as JSON, steered by `status`, `delay_ms`, `redirect`, `redirect_status`, `bytes`, `content_type` (``EchoRoute``; route `echo`, faultable) |
 struct AdminRoutes: Sendable {
     let state: EmulatorState
     let objects: ObjectStorageRoute

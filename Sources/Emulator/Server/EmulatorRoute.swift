@@ -16,6 +16,8 @@ package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     case iamTokens = "iam.tokens"
     /// `GET|HEAD /obs/{bucket}/{key}`: signed object-storage URLs.
     case objectStorage = "obs.object"
+    /// `/_emulator/echo[/...]`: the request back, for tests of plain HTTP clients.
+    case echo = "echo"
     /// `/_emulator/...`
     case admin = "admin"
     /// Anything else (404).
@@ -24,6 +26,7 @@ package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     /// Routes that fault rules may target.
     static let faultable: [EmulatorRoute] = [
         .tryOnResult, .tryOnFile, .metaStudioJob, .metaStudioCreate, .modelArtsResults, .faceEdgeTask, .iamTokens, .objectStorage,
+        .echo,
     ]
 
     /// The Huawei service behind the route, for error bodies in that service's style.
@@ -42,7 +45,7 @@ package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     /// Routes that answer with JSON bodies (where the malformed-JSON fault applies).
     var servesJSON: Bool {
         switch self {
-        case .tryOnResult, .metaStudioJob, .metaStudioCreate, .modelArtsResults, .faceEdgeTask, .iamTokens: true
+        case .tryOnResult, .metaStudioJob, .metaStudioCreate, .modelArtsResults, .faceEdgeTask, .iamTokens, .echo: true
         default: false
         }
     }

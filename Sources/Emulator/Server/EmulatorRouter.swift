@@ -52,6 +52,11 @@ enum EmulatorRouter {
         router.post("/_emulator/clock", use: pipeline.route(.admin, admin.clock))
         router.get("/_emulator/timeline", use: pipeline.route(.admin, admin.timeline))
         router.get("/_emulator/objects/info", use: pipeline.route(.admin, admin.objectInfo))
+        let echo = pipeline.route(.echo, EchoRoute().handle)
+        for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete] {
+            router.on("/_emulator/echo", method: method, use: echo)
+            router.on("/_emulator/echo/**", method: method, use: echo)
+        }
         return router
     }
 }
