@@ -33,7 +33,7 @@ package final class RunningEmulator: Sendable {
         try state.load(scenario)
     }
 
-    /// Forgets job starts, tokens, balances, firewall history and counters (`POST /_emulator/reset`).
+    /// Forgets job starts, created jobs, tokens, balances, firewall history and counters (`POST /_emulator/reset`).
     package func reset() {
         state.reset()
     }

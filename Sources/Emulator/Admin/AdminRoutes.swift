@@ -10,13 +10,14 @@ import JSON
 /// | `GET /_emulator/counters` | ``EmulatorCounters`` as JSON |
 /// | `GET /_emulator/scenario` | the loaded scenario |
 /// | `POST /_emulator/scenario` | load a scenario (JSON body); resets state |
-/// | `POST /_emulator/reset` | forget job starts, tokens, balances, firewall, counters; re-install the scenario's faults |
+/// | `POST /_emulator/reset` | forget job starts, created jobs, tokens, balances, firewall, counters; re-install the scenario's faults |
 /// | `GET /_emulator/faults` | installed rules with `seen` and `fired` |
 /// | `POST /_emulator/faults` | add one rule or an array of rules |
 /// | `DELETE /_emulator/faults` | remove every rule |
 /// | `POST /_emulator/clock` | `{"advance_seconds": N}`: move the emulator's clock forward |
 /// | `GET /_emulator/timeline?service=S&id=ID` | the job behind an id (S: tryon, metastudio, faceedge (`&task_service=`), modelarts (`&version=`)) |
 /// | `GET /_emulator/objects/info?path=P` | size, sha256, md5 and ETag of a file (`/oss/...` or `/obs/...`) |
+/// | `GET\|HEAD\|POST\|PUT\|PATCH\|DELETE /_emulator/echo[/...]` | the request back as JSON, steered by `status`, `delay_ms`, `redirect`, `redirect_status`, `bytes`, `content_type` (``EchoRoute``; route `echo`, faultable) |
 struct AdminRoutes: Sendable {
     let state: EmulatorState
     let objects: ObjectStorageRoute
@@ -116,7 +117,7 @@ struct AdminRoutes: Sendable {
             guard let infID = Int64(id) else { return Self.problem("a try-on id is an integer") }
             found = try scenario.tryOnJob(infID).map(Self.json)
         case "metastudio":
-            found = try scenario.metaStudioJob(id).map(Self.json)
+            found = try state.metaStudioJob(id).map(Self.json)
         case "faceedge":
             found = try scenario.faceEdgeTask(id, service: query["task_service"] ?? "c-face-edge").map(Self.json)
         case "modelarts":

@@ -37,6 +37,7 @@ enum FaultReplies {
         if route.servesObjects {
             return .objectStorageError(.internalServerError, code: "InternalError", message: detail, requestID: requestID)
         }
+        if route == .echo { return EchoRoute.problem(.internalServerError, detail) }
         return .tryOnError(.internalServerError, detail)
     }
 
@@ -52,6 +53,8 @@ enum FaultReplies {
         if route.servesObjects {
             return .objectStorageError(.tooManyRequests, code: "TooManyRequests", message: "Please reduce your request rate.", requestID: requestID)
         }
+        // The echo stands for any plain server: its faults answer as the proxy in front would.
+        if route == .echo { return .proxyPage(.tooManyRequests) }
         return .tryOnError(.tooManyRequests, "too many requests")
     }
 }

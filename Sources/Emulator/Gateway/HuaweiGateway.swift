@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// The API gateway in front of the Huawei services: authenticates with AK/SK signatures or
 /// IAM tokens (`APIGW.0301` on failure, with the gateway's own wording) and checks that the
@@ -6,10 +7,12 @@ import Hummingbird
 struct HuaweiGateway: Sendable {
     let state: EmulatorState
 
-    /// Nil when the request may proceed, else the refusal.
-    func admit(_ req: ServiceRequest, service: HuaweiService, pathProject: String) async throws -> Reply? {
+    /// Nil when the request may proceed, else the refusal. A route that needs the body reads it
+    /// first and passes it as `body`, since a request body can be read only once; otherwise the
+    /// gateway reads what the signature covers itself.
+    func admit(_ req: ServiceRequest, service: HuaweiService, pathProject: String, body: ByteBuffer? = nil) async throws -> Reply? {
         if let authorization = req.header(.authorization) {
-            return try await admitSigned(req, authorization: authorization, service: service, pathProject: pathProject)
+            return try await admitSigned(req, authorization: authorization, service: service, pathProject: pathProject, body: body)
         }
         if let token = req.header(.authToken) {
             return admitToken(req, token: token, service: service, pathProject: pathProject)
@@ -17,7 +20,13 @@ struct HuaweiGateway: Sendable {
         return unauthorized(req, "x-auth-token not found")
     }
 
-    private func admitSigned(_ req: ServiceRequest, authorization: String, service: HuaweiService, pathProject: String) async throws -> Reply? {
+    private func admitSigned(
+        _ req: ServiceRequest,
+        authorization: String,
+        service: HuaweiService,
+        pathProject: String,
+        body: ByteBuffer?
+    ) async throws -> Reply? {
         let scenario = state.scenario
         let check = SDKSignatureCheck { scenario.signingKeys[$0]?.key }
         let request = req.request
@@ -25,12 +34,13 @@ struct HuaweiGateway: Sendable {
         headers.reserveCapacity(request.headers.count + 1)
         if let authority = request.head.authority { headers.append(("host", authority)) }
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
+        let bodySHA256Hex = if let body { SHA256Hex.of(bytes: body.readableBytesView) } else { try await bodyHash(of: request) }
         let view = SignedRequestView(
             method: request.method.rawValue,
             rawPath: request.uri.path,
             query: req.query,
             headers: headers,
-            bodySHA256Hex: try await bodyHash(of: request)
+            bodySHA256Hex: bodySHA256Hex
         )
         switch check.verify(view, authorization: authorization, now: req.now) {
         case .failure(let failure):

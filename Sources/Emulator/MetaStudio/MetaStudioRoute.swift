@@ -11,11 +11,11 @@ struct MetaStudioRoute: Sendable {
         if let refusal = try await gateway.admit(req, service: .metaStudio, pathProject: project) {
             return refusal
         }
-        if let user = req.header(.appUserID), !user.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) {
-            return .service(.metaStudio, .badRequest, detail: "X-App-UserId must be ASCII")
+        if let refusal = appUserRefusal(req) {
+            return refusal
         }
         let jobID = req.parameter("job_id")
-        guard let job = state.scenario.metaStudioJob(jobID) else {
+        guard let job = state.metaStudioJob(jobID) else {
             return .service(.metaStudio, .notFound, detail: "job \(jobID) does not exist")
         }
         let progress = state.jobs.query(of: .metaStudio, id: jobID, now: req.now)
@@ -62,6 +62,12 @@ struct MetaStudioRoute: Sendable {
             offset += step.seconds ?? 0
         }
         return nil
+    }
+
+    /// MetaStudio's 400 for an `X-App-UserId` that is not printable ASCII (both MetaStudio routes).
+    func appUserRefusal(_ req: ServiceRequest) -> Reply? {
+        guard let user = req.header(.appUserID), !user.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
+        return .service(.metaStudio, .badRequest, detail: "X-App-UserId must be ASCII")
     }
 
     func modelAssetID(of job: MetaStudioJob) -> String {

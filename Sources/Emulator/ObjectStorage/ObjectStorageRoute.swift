@@ -61,7 +61,7 @@ struct ObjectStorageRoute: Sendable {
         case Buckets.metaStudio:
             guard parts.count == 2, parts[0] == "covers", parts[1].hasSuffix(".png") else { return .noSuchKey }
             let jobID = String(parts[1].dropLast(4))
-            guard let job = scenario.metaStudioJob(jobID) else { return .noSuchKey }
+            guard let job = state.metaStudioJob(jobID) else { return .noSuchKey }
             let progress = state.jobs.progress(of: .metaStudio, id: jobID, now: now)
             let start = progress.start
             let position = state.position(on: job.timeline, progress, now: now)

@@ -73,6 +73,16 @@ enum DefaultJobs {
         )
     }
 
+    /// The `error_info` of a created job whose scenario timeline ends in `state`: for FAILED
+    /// one of the usual failures, picked by the id's hash; for PARTIAL_SUCCEED the cover's.
+    static func metaStudioError(ending state: String, jobID: String, seed: UInt64) -> ServiceErrorInfo? {
+        switch state {
+        case "FAILED": metaStudioFailures[Int(StableHash.of("metastudio-error", jobID, seed: seed) % UInt64(metaStudioFailures.count))]
+        case "PARTIAL_SUCCEED": coverFailure
+        default: nil
+        }
+    }
+
     private static let faceEdgeVariants: [(weight: Int, tail: [String])] = [
         (53, ["RUNNING"]),
         (15, ["RUNNING", "SUCCEEDED"]),

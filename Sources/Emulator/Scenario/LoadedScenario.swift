@@ -80,6 +80,7 @@ final class LoadedScenario: Sendable {
         for job in s.metastudio.jobs {
             try job.timeline.validateTimeline(named: "metastudio job \(job.jobID)") { MetaStudioJob.states.contains($0) }
         }
+        try s.metastudio.createTimeline?.validateTimeline(named: "metastudio create_timeline") { MetaStudioJob.states.contains($0) }
         for task in s.faceedge.tasks {
             try task.timeline.validateTimeline(named: "faceedge task \(task.taskID)") { FaceEdgeTask.states.contains($0) }
         }

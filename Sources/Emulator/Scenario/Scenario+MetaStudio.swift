@@ -1,14 +1,20 @@
 /// MetaStudio photo-modeling jobs.
 package struct MetaStudioSettings: Codable, Sendable, Equatable {
     package var jobs: [MetaStudioJob]
+    /// The timeline of every job created with `POST .../picture-modelings`, from its creation
+    /// (default: the timeline derived from the new job's id).
+    package var createTimeline: [TimelineStep<String>]?
 
-    package init(jobs: [MetaStudioJob] = []) { self.jobs = jobs }
+    package init(jobs: [MetaStudioJob] = [], createTimeline: [TimelineStep<String>]? = nil) {
+        self.jobs = jobs
+        self.createTimeline = createTimeline
+    }
 
-    enum CodingKeys: String, CodingKey { case jobs }
+    enum CodingKeys: String, CodingKey { case jobs, createTimeline = "create_timeline" }
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
-        self.init(jobs: try c.decode(.jobs, or: []))
+        self.init(jobs: try c.decode(.jobs, or: []), createTimeline: try c.decodeIfPresent([TimelineStep<String>].self, forKey: .createTimeline))
     }
 }
 

@@ -8,7 +8,7 @@
 ///   "credentials": [{"access_key": "AK1", "secret_key": "SK1", "project_id": "p1"}],
 ///   "iam": {"token_lifetime_seconds": 86400, "users": [{"name": "u", "password": "pw", "domain": "d", "project_id": "p1"}]},
 ///   "tryon": {"query_cost": 0.1, "accounts": [...], "firewall": {...}, "jobs": [...]},
-///   "metastudio": {"jobs": [...]},
+///   "metastudio": {"jobs": [...], "create_timeline": [{"state": "WAITING", "polls": 1}, {"state": "SUCCEED"}]},
 ///   "modelarts": {"has_more": "all_returned", "tasks": [...]},
 ///   "faceedge": {"tasks": [...]},
 ///   "object_storage": {"url_lifetime_seconds": 3600},

@@ -6,6 +6,8 @@ package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     case tryOnFile = "tryon.file"
     /// `GET /v1/{project_id}/digital-human/stylized/picture-modelings/{job_id}`
     case metaStudioJob = "metastudio.job"
+    /// `POST /v1/{project_id}/digital-human/stylized/picture-modelings`
+    case metaStudioCreate = "metastudio.create"
     /// `GET /v2/{project_id}/processor-tasks/{task_id}/versions/{version_id}/results`
     case modelArtsResults = "modelarts.results"
     /// `GET /v2/{project_id}/services/{service}/tasks/{task_id}`
@@ -14,6 +16,8 @@ package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     case iamTokens = "iam.tokens"
     /// `GET|HEAD /obs/{bucket}/{key}`: signed object-storage URLs.
     case objectStorage = "obs.object"
+    /// `/_emulator/echo[/...]`: the request back, for tests of plain HTTP clients.
+    case echo = "echo"
     /// `/_emulator/...`
     case admin = "admin"
     /// Anything else (404).
@@ -21,13 +25,14 @@ package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
 
     /// Routes that fault rules may target.
     static let faultable: [EmulatorRoute] = [
-        .tryOnResult, .tryOnFile, .metaStudioJob, .modelArtsResults, .faceEdgeTask, .iamTokens, .objectStorage,
+        .tryOnResult, .tryOnFile, .metaStudioJob, .metaStudioCreate, .modelArtsResults, .faceEdgeTask, .iamTokens, .objectStorage,
+        .echo,
     ]
 
     /// The Huawei service behind the route, for error bodies in that service's style.
     var huaweiService: HuaweiService? {
         switch self {
-        case .metaStudioJob: .metaStudio
+        case .metaStudioJob, .metaStudioCreate: .metaStudio
         case .modelArtsResults: .modelArts
         case .faceEdgeTask: .faceEdge
         default: nil
@@ -40,7 +45,7 @@ package enum EmulatorRoute: String, Codable, Sendable, CaseIterable {
     /// Routes that answer with JSON bodies (where the malformed-JSON fault applies).
     var servesJSON: Bool {
         switch self {
-        case .tryOnResult, .metaStudioJob, .modelArtsResults, .faceEdgeTask, .iamTokens: true
+        case .tryOnResult, .metaStudioJob, .metaStudioCreate, .modelArtsResults, .faceEdgeTask, .iamTokens, .echo: true
         default: false
         }
     }

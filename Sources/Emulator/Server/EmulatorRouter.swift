@@ -18,9 +18,14 @@ enum EmulatorRouter {
         router.get("/oss/**", use: file)
         router.head("/oss/**", use: file)
 
+        let metaStudio = MetaStudioRoute(state: state, gateway: gateway)
         router.get(
             "/v1/{project_id}/digital-human/stylized/picture-modelings/{job_id}",
-            use: pipeline.route(.metaStudioJob, MetaStudioRoute(state: state, gateway: gateway).handle)
+            use: pipeline.route(.metaStudioJob, metaStudio.handle)
+        )
+        router.post(
+            "/v1/{project_id}/digital-human/stylized/picture-modelings",
+            use: pipeline.route(.metaStudioCreate, MetaStudioCreateRoute(state: state, gateway: gateway, jobs: metaStudio).handle)
         )
         router.get(
             "/v2/{project_id}/processor-tasks/{task_id}/versions/{version_id}/results",
@@ -47,6 +52,11 @@ enum EmulatorRouter {
         router.post("/_emulator/clock", use: pipeline.route(.admin, admin.clock))
         router.get("/_emulator/timeline", use: pipeline.route(.admin, admin.timeline))
         router.get("/_emulator/objects/info", use: pipeline.route(.admin, admin.objectInfo))
+        let echo = pipeline.route(.echo, EchoRoute().handle)
+        for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete] {
+            router.on("/_emulator/echo", method: method, use: echo)
+            router.on("/_emulator/echo/**", method: method, use: echo)
+        }
         return router
     }
 }

@@ -9,6 +9,7 @@ final class EmulatorState: Sendable {
     /// When the instance started (Last-Modified of files that have no job behind them).
     let startedAt: Double
     let jobs = JobBook()
+    let createdJobs: CreatedJobs
     let counters = Counters()
     let faults: FaultBook
     let coins = CoinLedger()
@@ -26,6 +27,7 @@ final class EmulatorState: Sendable {
         self.time = EmulatorTime(base: clock)
         self.startedAt = clock.now().rounded(.down)
         self.faults = FaultBook(seed: seed)
+        self.createdJobs = CreatedJobs(seed: seed)
         self.objectSigner = ObjectURLSigner(seed: seed)
         let first = try LoadedScenario(scenario, seed: seed)
         self.loaded = Mutex(first)
@@ -34,6 +36,11 @@ final class EmulatorState: Sendable {
 
     /// The current scenario.
     var scenario: LoadedScenario { loaded.withLock { $0 } }
+
+    /// The MetaStudio job behind an id: one created by a request, else the scenario's.
+    func metaStudioJob(_ jobID: String) -> MetaStudioJob? {
+        createdJobs.job(jobID) ?? scenario.metaStudioJob(jobID)
+    }
 
     /// `http://HOST:PORT`, known once the server has bound its port.
     var baseURL: String {
@@ -73,7 +80,8 @@ final class EmulatorState: Sendable {
         try apply(next)
     }
 
-    /// Forgets job starts, tokens, firewall history, counters and balances; keeps the scenario.
+    /// Forgets job starts, created jobs, tokens, firewall history, counters and balances; keeps
+    /// the scenario.
     func reset() {
         // The scenario's faults were validated when it loaded, so re-installing them cannot fail.
         try? apply(scenario)
@@ -81,6 +89,7 @@ final class EmulatorState: Sendable {
 
     private func apply(_ scenario: LoadedScenario) throws {
         jobs.reset()
+        createdJobs.reset()
         tokens.reset()
         counters.reset()
         firewall.configure(scenario.scenario.tryon.firewall)

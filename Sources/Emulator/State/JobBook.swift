@@ -1,7 +1,8 @@
 import Synchronization
 
 /// When each job was first asked about, and how often it was queried. A job's timeline
-/// starts at its first query, so a batch of ids polled over an hour each runs its own course.
+/// starts at its first query, so a batch of ids polled over an hour each runs its own course;
+/// a job created by a request starts at its creation.
 final class JobBook: Sendable {
     /// A job's start and the queries it has answered (see ``TimelineStep/polls``).
     struct Progress: Sendable {
@@ -29,6 +30,11 @@ final class JobBook: Sendable {
             table[key] = progress
             return progress
         }
+    }
+
+    /// Starts a job's timeline at `now`, before any query (a job just created).
+    func start(of service: Service, id: String, now: Double) {
+        started.withLock { $0[Key(service: service, id: id)] = Progress(start: now, queries: 0) }
     }
 
     /// The job's progress without counting a query (a file lookup); starts it if unknown.

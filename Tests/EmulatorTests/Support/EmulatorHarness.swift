@@ -52,6 +52,22 @@ struct EmulatorHarness {
         return try await TestHTTP.send(.GET, url(path, query), headers: signed)
     }
 
+    /// A signed POST to a Huawei route, the signature covering `body`; `sent` replaces the body
+    /// after signing (a tampered request).
+    func signedPOST(
+        _ path: String,
+        body: [UInt8],
+        contentType: String,
+        project: String? = EmulatorHarness.project,
+        sent: [UInt8]? = nil
+    ) async throws -> TestResponse {
+        var headers = ["Host": host, "Content-Type": contentType]
+        if let project { headers["X-Project-Id"] = project }
+        var signed = Self.demoSigner.sign(method: "POST", path: path, query: [], headers: headers, body: Data(body), date: TestSigner.date(clock.now()))
+        signed["Host"] = nil  // the client sets Host from the URL
+        return try await TestHTTP.send(.POST, url(path), headers: signed, body: sent ?? body)
+    }
+
     func url(_ path: String, _ query: [(String, String)] = []) -> String {
         let encodedPath = path.split(separator: "/", omittingEmptySubsequences: false).map { TestSigner.encode(String($0)) }.joined(separator: "/")
         guard !query.isEmpty else { return base + encodedPath }
@@ -60,6 +76,10 @@ struct EmulatorHarness {
 
     func metaStudioPath(_ jobID: String, project: String = EmulatorHarness.project) -> String {
         "/v1/\(project)/digital-human/stylized/picture-modelings/\(jobID)"
+    }
+
+    func metaStudioCreatePath(project: String = EmulatorHarness.project) -> String {
+        "/v1/\(project)/digital-human/stylized/picture-modelings"
     }
 
     func modelArtsPath(task: String, version: String, project: String = EmulatorHarness.project) -> String {

@@ -22,17 +22,19 @@ struct TestResponse: Sendable {
 /// A plain HTTP client on AsyncHTTPClient: what it sends is exactly what the test says, apart
 /// from Host and Content-Length, which the client adds.
 enum TestHTTP {
+    /// `client`: one that does not follow redirects, for tests that follow them by hand.
     static func send(
         _ method: HTTPMethod,
         _ url: String,
         headers: [String: String] = [:],
-        body: [UInt8]? = nil
+        body: [UInt8]? = nil,
+        client: HTTPClient = .shared
     ) async throws -> TestResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 64 << 20)
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))
     }
