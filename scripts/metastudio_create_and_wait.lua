@@ -44,7 +44,14 @@ task.map(indexes, function(index)
     return
   end
   log.info("job %d created: %s (request %s)", index, job_id, tostring(request_id))
-  local job = api.metastudio.wait{job_id = job_id, timeout = 3600}
+  local watched, job = pcall(api.metastudio.wait, {job_id = job_id, timeout = 3600})
+  if not watched then
+    -- The job exists but could not be watched (timeout, auth, exhausted retries): keep its id.
+    log.error("job %s: %s", job_id, tostring(job))
+    emit({index = index, job_id = job_id, status = "unwatched", error = tostring(job)})
+    tally.unwatched = (tally.unwatched or 0) + 1
+    return
+  end
   local record = {index = index, job_id = job_id, status = job.status, state = job.state, error = job.error}
   if job.status == "succeeded" and job.model_cover_url then
     local cover = http.download(job.model_cover_url, "covers/" .. job_id .. ".jpg")
@@ -68,3 +75,5 @@ if webhook then
   end
   log.info("summary posted (HTTP %d)", answer.status)
 end
+local lost = (tally.not_created or 0) + (tally.unwatched or 0)
+if lost > 0 then error(string.format("%d of %d jobs were not created or could not be watched", lost, count)) end

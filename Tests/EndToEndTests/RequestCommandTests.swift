@@ -180,8 +180,14 @@ final class RequestCommandTests: XCTestCase {
     }
 
     func testTheCreateAndWaitExamplePostsItsSummary() async throws {
-        var faults = standardFaults(on: .metaStudioJob)
-        faults += [FaultRule(route: "echo", kind: .error, status: 503, requests: [1])]
+        // Scheduled faults only: four jobs polled at once draw probabilistic ones in an order
+        // that varies with timing, and five failures in a row would end a wait.
+        let faults = [
+            FaultRule(route: "metastudio.job", kind: .error, status: 503, requests: [2]),
+            FaultRule(route: "metastudio.job", kind: .throttle, retryAfter: 1, requests: [4, 5]),
+            FaultRule(route: "metastudio.job", kind: .reset, requests: [7]),
+            FaultRule(route: "echo", kind: .error, status: 503, requests: [1]),
+        ]
         let session = try await EmulatorSession.start(
             scenario: Scenario(metastudio: Self.fastCreatedJobs.metastudio, faults: faults), speed: 100)
         let result = try await session.runExample(
@@ -202,5 +208,6 @@ final class RequestCommandTests: XCTestCase {
         XCTAssertEqual(counters.requests["metastudio.create"]?["200"], 4)
         XCTAssertEqual(counters.requests["echo"]?["503"], 1, "the webhook's first 503 was retried: \(counters.requests)")
         XCTAssertEqual(counters.requests["echo"]?["200"], 1)
+        XCTAssertEqual(counters.faultsInjected["metastudio.job"]?.values.reduce(0, +), 4, "\(counters.faultsInjected)")
     }
 }

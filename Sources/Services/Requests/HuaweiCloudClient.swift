@@ -50,13 +50,14 @@ package struct HuaweiCloudClient: Sendable {
         let headers = try ScriptRequestChecks.headers(request.headers, reserved: Self.authHeaders, function: Self.function)
         var outgoing = gateway.request(method: method, url: url, headers: headers, body: request.body)
         outgoing.timeout = request.timeout
+        let runSecrets = gateway.caller.redactor
         var gateway = gateway
-        gateway.caller.redactor = gateway.caller.redactor.adding(
-            SensitiveValues.of(headers: headers, query: url.query, body: request.body))
+        gateway.caller.redactor = runSecrets.adding(SensitiveValues.of(headers: headers, query: url.query, body: request.body))
         let retrying = request.retry ?? ScriptRequestChecks.retriesByDefault(method)
         let response = try await gateway.send(outgoing, retrying: retrying)
         var answer = RequestAnswer(response, url: url)
-        answer.body = gateway.caller.redactor.redact(answer.body)
+        // The run's credentials only: what the script sent is its own to read back.
+        answer.body = runSecrets.redact(answer.body)
         return answer
     }
 
