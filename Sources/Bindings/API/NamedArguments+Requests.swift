@@ -16,7 +16,7 @@ extension NamedArguments {
         if !table.array.isEmpty { throw problem(index, "must be a table of name = value, not a list") }
         var pairs: [(name: String, value: String)] = []
         for (key, value) in table.fields {
-            guard case .string(let bytes) = key else { throw problem(index, "must have string names, got a \(key)") }
+            guard case .string(let bytes) = key else { throw problem(index, "must be a table with string names (name = value)") }
             let name = String(decoding: bytes, as: UTF8.self)
             if allowsLists, case .table(let list) = value, list.fields.isEmpty {
                 for item in list.array { pairs.append((name, try text(of: item, name: name, index: index))) }
