@@ -29,11 +29,6 @@ package struct HostPattern: Sendable, Equatable, CustomStringConvertible {
         self.coversSubdomains = wildcard
     }
 
-    init(host: String, coversSubdomains: Bool) {
-        self.host = host
-        self.coversSubdomains = coversSubdomains
-    }
-
     /// Whether `candidate` (a URL's host, already lower case) is covered.
     package func matches(_ candidate: String) -> Bool {
         guard coversSubdomains else { return candidate == host }

@@ -18,8 +18,5 @@ package struct ServiceName: RawRepresentable, Hashable, Sendable, CaseIterable, 
     /// The services with a client of their own (and a section of moonwatch.toml).
     package static let allCases: [ServiceName] = [.tryon, .metastudio, .modelarts, .faceedge, .iam]
 
-    /// The Huawei Cloud services `api.huaweicloud.request` reaches without a `[services.NAME]` table.
-    package static let huaweiCloud: [ServiceName] = [.metastudio, .modelarts, .faceedge]
-
     package var description: String { rawValue }
 }

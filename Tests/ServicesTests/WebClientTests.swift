@@ -144,6 +144,17 @@ final class WebClientTests: XCTestCase {
         XCTAssertEqual(always.count, 5)
     }
 
+    func testAnHTTPDateRetryAfterIsReadAgainstTheWallClock() async throws {
+        let clock = VirtualClock()
+        // Three seconds after the virtual wall clock's 1,700,000,000.
+        let transport = FakeTransport { _, number in
+            number == 0 ? response(503, "", headers: ["Retry-After": "Tue, 14 Nov 2023 22:13:23 GMT"]) : response(200, "")
+        }
+        let answer = try await client(transport, clock: clock).send(.init(url: "http://h.test/"))
+        XCTAssertEqual(answer.status, 200)
+        XCTAssertEqual(clock.sleeps, [3])
+    }
+
     func testRetriesStopAtTheRequestsTimeout() async throws {
         let clock = VirtualClock()
         // Each attempt fails after 4 s, or times out at the request's own limit, as the transport would.

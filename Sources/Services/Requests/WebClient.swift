@@ -99,7 +99,7 @@ package struct WebClient: Sendable {
             let response = try await exchange(outgoing, caller: caller, retrying: retrying, deadline: deadline)
             guard let location = Self.redirectLocation(response) else {
                 if request.raise, response.status >= 400 {
-                    throw Self.statusError(response, method: method, url: url, redactor: caller.redactor)
+                    throw Self.statusError(response, method: method, url: url, redactor: caller.redactor, wallNow: caller.clock.wallNow())
                 }
                 return RequestAnswer(response, url: url)
             }
@@ -142,7 +142,8 @@ package struct WebClient: Sendable {
                     return response
                 }
                 last.withLock { $0 = response }
-                throw Self.statusError(response, method: request.method, url: request.url, redactor: caller.redactor)
+                throw Self.statusError(
+                    response, method: request.method, url: request.url, redactor: caller.redactor, wallNow: caller.clock.wallNow())
             }
         } catch {
             if let response = last.withLock({ $0 }), error.status == response.status { return response }
@@ -176,12 +177,14 @@ package struct WebClient: Sendable {
 
     /// The error table for an error status: the usual kind for it, the status,
     /// the request id, and a shortened body in the message.
-    static func statusError(_ response: ServiceResponse, method: String, url: ServiceURL, redactor: Redactor) -> ServiceError {
+    static func statusError(
+        _ response: ServiceResponse, method: String, url: ServiceURL, redactor: Redactor, wallNow: Double
+    ) -> ServiceError {
         var message = "\(function) \(method) \(url.shownWithoutQuery): HTTP \(response.status)"
         if !response.body.isEmpty { message += ": " + ServiceError.snippet(response.bodyText) }
         return ServiceError(
             ServiceError.kind(forStatus: response.status), redactor.redact(message), service: ServiceName.http.rawValue,
             status: response.status, requestID: RequestAnswer(response, url: url).requestID,
-            retryAfter: RetryAfter.seconds(response.headers["Retry-After"], wallNow: 0))
+            retryAfter: RetryAfter.seconds(response.headers["Retry-After"], wallNow: wallNow))
     }
 }
